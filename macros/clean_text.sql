@@ -1,0 +1,31 @@
+{#-
+    Text clean-up shared by staging models.
+
+    clean_text: collapses runs of whitespace to one space, trims, and turns '' into NULL.
+    normalize_name: clean_text, and a name typed all in capitals or all in lower case is
+    title-cased ('STEPHANIE HENDRICH' -> 'Stephanie Hendrich'); mixed case is kept as typed
+    (so 'McDonald' stays 'McDonald').
+-#}
+{% macro clean_text(text) -%}
+    nullif(trim(regexp_replace({{ text }}, '\s+', ' ', 'g')), '')
+{%- endmacro %}
+
+{% macro normalize_name(name) -%}
+    case
+        when {{ clean_text(name) }} = upper({{ clean_text(name) }})
+            or {{ clean_text(name) }} = lower({{ clean_text(name) }})
+            then {{ title_case(clean_text(name)) }}
+        else {{ clean_text(name) }}
+    end
+{%- endmacro %}
+
+{% macro title_case(text) -%}
+    {{ return(adapter.dispatch('title_case', 'customer_warehouse')(text)) }}
+{%- endmacro %}
+
+{% macro default__title_case(text) -%}
+    array_to_string(
+        list_transform(string_split(lower({{ text }}), ' '), lambda word: upper(word[1]) || word[2:]),
+        ' '
+    )
+{%- endmacro %}

@@ -1,0 +1,24 @@
+{#-
+    Timestamps in the warehouse are TIMESTAMP (no time zone) holding UTC.
+
+    utc_from_iso(json_column, path): an ISO-8601 text with an offset or 'Z' at a JSON path -> UTC.
+    utc_from_text(text, format): text with a %z offset parsed with strptime -> UTC.
+    utc_from_local(text, format, time_zone): local wall-clock text without offset, in an IANA zone -> UTC.
+    utc_from_epoch(seconds): Unix seconds -> UTC.
+    Each gives NULL for a value it cannot parse, so staging can quarantine the row.
+-#}
+{% macro utc_from_iso(json_column, path) -%}
+    timezone('UTC', try_cast({{ json_text(json_column, path) }} as timestamptz))
+{%- endmacro %}
+
+{% macro utc_from_text(text, format) -%}
+    timezone('UTC', try_strptime({{ text }}, '{{ format }}'))
+{%- endmacro %}
+
+{% macro utc_from_local(text, format, time_zone) -%}
+    timezone('UTC', timezone({{ time_zone }}, try_strptime({{ text }}, '{{ format }}')))
+{%- endmacro %}
+
+{% macro utc_from_epoch(seconds) -%}
+    timezone('UTC', to_timestamp(try_cast({{ seconds }} as bigint)))
+{%- endmacro %}

@@ -1,0 +1,61 @@
+{%- set default_country = var('default_phone_country')['humanitix'] -%}
+
+with
+
+orders as (
+    select * from {{ ref('base_humanitix__orders') }}
+    where quarantine_reason is null and version_rank = 1
+),
+
+final as (
+    select
+        -- ids
+        order_id,
+        order_name,
+        event_id,
+        user_id,
+
+        -- strings
+        'humanitix' as source_system,
+        {{ normalize_email('email_raw') }} as email,
+        email_raw,
+        {{ normalize_phone('phone_raw', "coalesce(country_code, '" ~ default_country ~ "')") }} as phone_e164,
+        phone_raw,
+        {{ normalize_name('first_name_raw') }} as first_name,
+        {{ normalize_name('last_name_raw') }} as last_name,
+        country_code,
+        order_status,
+        source_status,
+        payment_gateway,
+        sales_channel,
+        discount_code,
+        currency_code,
+
+        -- numerics
+        ticket_count,
+        subtotal_amount,
+        discount_amount,
+        fee_amount,
+        passed_on_fee_amount,
+        absorbed_fee_amount,
+        refund_amount,
+        total_amount,
+        net_sales_amount,
+
+        -- booleans
+        {{ is_valid_email(normalize_email('email_raw')) }} as is_email_valid,
+        is_free,
+        coalesce(is_business_purpose, false) as is_business_purpose,
+        coalesce(has_marketing_opt_in, false) as has_marketing_opt_in,
+        coalesce(is_international, false) as is_international,
+
+        -- timestamps (UTC)
+        created_at,
+        completed_at,
+        updated_at,
+        extracted_at,
+        source_file
+    from orders
+)
+
+select * from final

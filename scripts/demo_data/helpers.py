@@ -1,0 +1,61 @@
+"""Small deterministic helpers shared by the source generators: ids, times, counts."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import numpy as np
+
+UTC = timezone.utc
+
+
+def hex_id(rng: np.random.Generator, length: int = 24) -> str:
+    return "".join(rng.choice(list("0123456789abcdef"), size=length))
+
+
+def alnum_id(rng: np.random.Generator, length: int) -> str:
+    return "".join(rng.choice(list("ABCDEFGHJKLMNPQRSTUVWXYZ23456789"), size=length))
+
+
+def uuid_from(rng: np.random.Generator) -> str:
+    h = hex_id(rng, 32)
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:]}"
+
+
+def random_time(rng: np.random.Generator, start: datetime, end: datetime) -> datetime:
+    span = (end - start).total_seconds()
+    return start + timedelta(seconds=float(rng.uniform(0, span)))
+
+
+def iso_z(ts: datetime, millis: bool = True) -> str:
+    ts = ts.astimezone(UTC)
+    text = ts.strftime("%Y-%m-%dT%H:%M:%S")
+    if millis:
+        text += f".{ts.microsecond // 1000:03d}"
+    return text + "Z"
+
+
+def counts_with_total(rng: np.random.Generator, n: int, total: int, p: float) -> np.ndarray:
+    """n positive counts (geometric with parameter p) adjusted to sum exactly to total."""
+    counts = rng.geometric(p, size=n)
+    while counts.sum() != total:
+        i = int(rng.integers(0, n))
+        if counts.sum() < total:
+            counts[i] += 1
+        elif counts[i] > 1:
+            counts[i] -= 1
+    return counts
+
+
+def exact_flags(rng: np.random.Generator, n: int, k: int) -> np.ndarray:
+    """A boolean array of length n with exactly k True values at random places."""
+    flags = np.zeros(n, dtype=bool)
+    flags[rng.choice(n, size=k, replace=False)] = True
+    return flags
+
+
+def scale_to(values: list[float], target_total: float) -> list[float]:
+    """Scale positive money amounts so they add up to target_total (to the cent, give or take rounding)."""
+    current = sum(values)
+    factor = target_total / current if current else 1.0
+    return [round(v * factor, 2) for v in values]

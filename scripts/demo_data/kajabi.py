@@ -1,0 +1,163 @@
+"""Kajabi: contacts, offers and transactions as CSV exports (the admin's "Export" buttons).
+
+Column headers are the human-readable ones Kajabi's exports use ("Created At", "Customer Email"),
+timestamps carry the account's UTC offset ("2024-03-05 14:22:10 -0700"). Contacts were exported
+twice: the later file repeats most contacts, some of them changed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import numpy as np
+
+from .helpers import UTC, exact_flags, random_time
+from .output import LandingFile, SourceOutput
+from .people import Person, Renderer
+from .targets import KAJABI
+
+DENVER_OFFSETS = {True: timezone(timedelta(hours=-6)), False: timezone(timedelta(hours=-7))}
+CONTACT_COLUMNS = ["ID", "Name", "Email", "Phone Number", "City", "State", "Country", "Tags", "Subscribed",
+                   "Created At", "Updated At", "_extracted_at"]
+OFFER_COLUMNS = ["ID", "Title", "Price", "Currency", "Payment Type", "Interval", "Status", "Created At",
+                 "_extracted_at"]
+TRANSACTION_COLUMNS = ["ID", "Type", "Status", "Amount", "Currency", "Customer ID", "Customer Name",
+                       "Customer Email", "Offer ID", "Offer Title", "Coupon Used", "Payment Method", "Provider",
+                       "Sales Tax", "Quantity", "Created At", "_extracted_at"]
+EXTRACTS = ("2025-06-30", "2025-11-12")
+
+
+def kajabi_time(ts: datetime) -> str:
+    """Kajabi writes local time with the offset of the account's zone (Denver, with summer time)."""
+    summer = 3 <= ts.month <= 10
+    local = ts.astimezone(DENVER_OFFSETS[summer])
+    return local.strftime("%Y-%m-%d %H:%M:%S %z")
+
+
+def _offers(rng: np.random.Generator) -> list[dict]:
+    fixed = [("Antares Monthly", 21.96, "subscription", "month"), ("Antares Annual", 200.68, "subscription", "year"),
+             ("StarHouse Mysteries", 233.37, "one-time", None)]
+    titles = ["Astrology Foundations", "Tarot Deep Dive", "Moon Cycles Course", "Sacred Sound Training",
+              "Dream Work Intensive", "Chakra Healing Series", "Breath & Body", "Mystery School Module"]
+    offers = []
+    for i in range(94):
+        if i < len(fixed):
+            title, price, ptype, interval = fixed[i]
+        else:
+            title = f"{titles[i % len(titles)]} {2020 + i % 6}" + (" (Payment Plan)" if i % 11 == 0 else "")
+            price, ptype, interval = float(rng.choice([47, 67, 97, 127, 147, 197])), "one-time", None
+        offers.append({"ID": str(2150000000 + i * 37), "Title": title, "Price": f"{price:.2f}", "Currency": "USD",
+                       "Payment Type": ptype, "Interval": interval, "Status": "published",
+                       "Created At": kajabi_time(datetime(2020, 1, 15, tzinfo=UTC) + timedelta(days=20 * i))})
+    return offers
+
+
+def generate(rng: np.random.Generator, people: list[Person]) -> SourceOutput:
+    out = SourceOutput()
+    render = Renderer(rng, "US")
+    has_phone = exact_flags(rng, len(people), KAJABI["contacts_with_phone"])
+    contacts, contact_of = [], {}
+    for i, person in enumerate(people):
+        created = random_time(rng, datetime(2019, 6, 1, tzinfo=UTC), datetime(2025, 11, 10, tzinfo=UTC))
+        phone = None
+        if has_phone[i]:
+            phone_obj = person.mobile or person.shared_phone
+            phone = render.phone(phone_obj) if phone_obj else render.placeholder_phone()
+        contact = {"ID": str(1840000000 + i * 53), "Name": f"{person.first_name} {person.last_name}",
+                   "Email": render.email(person.email), "Phone Number": phone, "City": None, "State": None,
+                   "Country": person.country, "Tags": str(rng.choice(["", "newsletter", "event-attendee", "member"])),
+                   "Subscribed": "true" if rng.random() < 0.57 else "false",
+                   "Created At": kajabi_time(created), "Updated At": kajabi_time(created), "_created": created}
+        contacts.append(contact)
+        contact_of[person.person_id] = contact
+        out.truth.append(("kajabi__contacts", contact["ID"], person.person_id))
+
+    offers = _offers(rng)
+    transactions = _transactions(rng, render, people, contact_of, offers)
+    for tx, person_id in transactions:
+        if person_id:
+            out.truth.append(("kajabi__transactions", tx["ID"], person_id))
+
+    first_cut = datetime(2025, 6, 30, tzinfo=UTC)
+    first_file = [dict(c) for c in contacts if c["_created"] < first_cut]
+    for c in contacts:  # later changes, visible only in the second export
+        if c["_created"] < first_cut and rng.random() < 0.05:
+            c["Subscribed"] = "false" if c["Subscribed"] == "true" else "true"
+            c["Updated At"] = kajabi_time(datetime(2025, 9, 1, tzinfo=UTC) + timedelta(days=float(rng.uniform(0, 60))))
+    for file_rows, stamp in ((first_file, EXTRACTS[0]), (contacts, EXTRACTS[1])):
+        for c in file_rows:
+            c.pop("_created", None)
+            c["_extracted_at"] = f"{stamp}T07:00:00Z"
+    invalid_contacts = [dict(contacts[3], ID="", _extracted_at=f"{EXTRACTS[1]}T07:00:00Z"),
+                        dict(contacts[4], ID="1849999999", **{"Created At": "yesterday"},
+                             _extracted_at=f"{EXTRACTS[1]}T07:00:00Z")]
+    out.files = [
+        LandingFile(f"kajabi/contacts_{EXTRACTS[0]}.csv", first_file, CONTACT_COLUMNS),
+        LandingFile(f"kajabi/contacts_{EXTRACTS[1]}.csv", contacts + invalid_contacts, CONTACT_COLUMNS),
+        LandingFile("kajabi/offers.csv", [dict(o, _extracted_at=f"{EXTRACTS[1]}T07:00:00Z") for o in offers],
+                    OFFER_COLUMNS),
+        LandingFile("kajabi/transactions.csv", [tx for tx, _ in transactions], TRANSACTION_COLUMNS),
+    ]
+    return out
+
+
+def _transactions(rng: np.random.Generator, render: Renderer, people: list[Person], contact_of: dict,
+                  offers: list[dict]) -> list[tuple[dict, str]]:
+    """4,403 transactions from 981 customers: Antares monthly payments, annual renewals, courses, refunds."""
+    buyers = [people[int(i)] for i in rng.choice(len(people), size=KAJABI["customers"], replace=False)]
+    monthly, annual, mysteries = offers[0], offers[1], offers[2]
+    plan: list[tuple[Person, dict]] = []
+    subscribers = buyers[:100]
+    monthly_counts = np.full(len(subscribers), 2136 // len(subscribers))
+    monthly_counts[: 2136 - int(monthly_counts.sum())] += 1
+    for person, k in zip(subscribers, monthly_counts):
+        plan += [(person, monthly)] * int(k)
+    for person in buyers[100:141]:
+        plan += [(person, annual)] * 2
+    for i in range(95):
+        plan.append((buyers[141 + i % 200], mysteries))
+    rest = KAJABI["transactions"] - len(plan) - 60  # 60 refunds below
+    others = buyers[141:]
+    for i in range(rest):
+        person = others[i % len(others)] if i < len(others) else others[int(rng.integers(len(others)))]
+        plan.append((person, offers[3 + int(rng.integers(0, len(offers) - 3))]))
+
+    fixed_revenue = sum(float(o["Price"]) for _, o in plan if o in (monthly, annual, mysteries))
+    course_total = sum(float(o["Price"]) for _, o in plan if o not in (monthly, annual, mysteries))
+    course_factor = (KAJABI["revenue"] - fixed_revenue) / course_total
+    rows: list[tuple[dict, str]] = []
+    start = datetime(2020, 1, 10, tzinfo=UTC)
+    for i, (person, offer) in enumerate(plan):
+        price = float(offer["Price"])
+        if offer not in (monthly, annual, mysteries):
+            price = round(price * course_factor, 2)
+        when = random_time(rng, start, datetime(2025, 11, 11, tzinfo=UTC))
+        rows.append((_tx(rng, render, i, person, contact_of, offer, price, when,
+                         "Subscription Charge" if offer["Payment Type"] == "subscription" else "Charge"),
+                     person.person_id))
+    # refunds: a negative row for an earlier charge; revenue counts charges net of refunds, so the
+    # refunded amounts are added back to courses above the documented total (see docs/sources.md)
+    for j, k in enumerate(rng.choice(len(rows), size=60, replace=False)):
+        original, person_id = rows[int(k)]
+        person = next(p for p in people if p.person_id == person_id)
+        offer = next(o for o in offers if o["ID"] == original["Offer ID"])
+        when = datetime.strptime(original["Created At"], "%Y-%m-%d %H:%M:%S %z") + timedelta(days=3)
+        rows.append((_tx(rng, render, len(plan) + j, person, contact_of, offer, -float(original["Amount"]), when,
+                         "Refund"), person_id))
+    bad = [dict(rows[5][0], ID="", _extracted_at="2025-11-12T07:00:00Z"),
+           dict(rows[6][0], ID="3190999991", Amount="N/A", _extracted_at="2025-11-12T07:00:00Z"),
+           dict(rows[7][0], ID="3190999992", Currency="ZZZ", _extracted_at="2025-11-12T07:00:00Z"),
+           dict(rows[8][0], ID="3190999993", **{"Created At": "31/02/2024"}, _extracted_at="2025-11-12T07:00:00Z")]
+    ordered = sorted(rows, key=lambda r: r[0]["Created At"])
+    return ordered + [(b, "") for b in bad]
+
+
+def _tx(rng: np.random.Generator, render: Renderer, i: int, person: Person, contact_of: dict, offer: dict,
+        amount: float, when: datetime, kind: str) -> dict:
+    contact = contact_of[person.person_id]
+    return {"ID": str(3100000000 + i * 19), "Type": kind, "Status": "succeeded", "Amount": f"{amount:.2f}",
+            "Currency": "USD", "Customer ID": contact["ID"], "Customer Name": contact["Name"],
+            "Customer Email": render.email(person.email), "Offer ID": offer["ID"], "Offer Title": offer["Title"],
+            "Coupon Used": "SPRING20" if rng.random() < 0.04 else None, "Payment Method": "card",
+            "Provider": "stripe" if rng.random() < 0.9 else "paypal", "Sales Tax": "0.00", "Quantity": "1",
+            "Created At": kajabi_time(when), "_extracted_at": "2025-11-12T07:00:00Z"}

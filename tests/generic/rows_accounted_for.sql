@@ -1,0 +1,40 @@
+{#-
+    Every raw row of a source table is accounted for: staged in `model` (one current version per
+    record), listed in audit_quarantined_rows with a reason, or a superseded older version
+    (version_rank > 1 in the base model). Fails with the four counts when they do not add up.
+-#}
+{% test rows_accounted_for(model, source_relation, base_model, source_system, source_table) %}
+
+with
+
+raw_rows as (
+    select count(*) as n from {{ source_relation }}
+),
+
+staged as (
+    select count(*) as n from {{ model }}
+),
+
+quarantined as (
+    select count(*) as n
+    from {{ ref('audit_quarantined_rows') }}
+    where source_system = '{{ source_system }}' and source_table = '{{ source_table }}'
+),
+
+superseded as (
+    select count(*) as n from {{ base_model }}
+    where version_rank > 1
+)
+
+select
+    raw_rows.n as raw_rows,
+    staged.n as staged_rows,
+    quarantined.n as quarantined_rows,
+    superseded.n as superseded_rows
+from raw_rows
+cross join staged
+cross join quarantined
+cross join superseded
+where raw_rows.n != staged.n + quarantined.n + superseded.n
+
+{% endtest %}

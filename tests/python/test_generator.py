@@ -1,0 +1,83 @@
+"""The demo data generator: deterministic, valid phone numbers by construction, honest ground truth."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import phonenumbers
+import pytest
+
+from demo_data.generate import TRUTH_FILE, generate_demo
+from demo_data.people import PeopleFactory, Renderer
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_same_seed_gives_identical_files(tmp_path: Path) -> None:
+    generate_demo(tmp_path / "a" / "raw", tmp_path / "a" / "truth", seed=7, progress=lambda _: None)
+    generate_demo(tmp_path / "b" / "raw", tmp_path / "b" / "truth", seed=7, progress=lambda _: None)
+    generate_demo(tmp_path / "c" / "raw", tmp_path / "c" / "truth", seed=8, progress=lambda _: None)
+    first, second, other = (_digest(tmp_path / x) for x in "abc")
+    assert len(first) >= 17
+    assert first == second
+    assert first != other
+
+
+@pytest.mark.parametrize("country", ["AU", "US", "CA", "GB", "GH"])
+def test_generated_phones_are_valid_numbers(country: str) -> None:
+    factory = PeopleFactory(np.random.default_rng(1), seed=1)
+    phones = [factory.new_phone(country, kind) for kind in ("mobile", "landline") for _ in range(500)]
+    invalid = [p.e164 for p in phones if not phonenumbers.is_valid_number(phonenumbers.parse(p.e164))]
+    assert invalid == []
+    assert len({p.nsn for p in phones}) == len(phones), "phone numbers must be unique per person"
+
+
+@pytest.mark.parametrize("default_country", ["AU", "US", "GH"])
+def test_rendered_phones_parse_back_to_the_same_number(default_country: str) -> None:
+    """Every messy format the sources write still means the same number (libphonenumber's reading)."""
+    rng = np.random.default_rng(3)
+    factory = PeopleFactory(rng, seed=3)
+    render = Renderer(rng, default_country)
+    for country in ("AU", "US", "GH"):
+        for _ in range(300):
+            phone = factory.new_phone(country)
+            written = render.phone(phone)
+            parsed = phonenumbers.parse(written, default_country)
+            assert phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164) == phone.e164, written
+
+
+def test_ground_truth_covers_every_customer_record(tmp_path: Path) -> None:
+    raw, truth = tmp_path / "raw", tmp_path / "truth"
+    generate_demo(raw, truth, seed=42, progress=lambda _: None)
+    with (truth / TRUTH_FILE).open() as fh:
+        rows = list(csv.DictReader(fh))
+    keys = Counter((r["source_table"], r["record_key"]) for r in rows)
+    assert max(keys.values()) == 1, "a record belongs to exactly one person"
+    by_table = Counter(r["source_table"] for r in rows)
+    # every valid Humanitix order line and Zoho contact row is in the truth, nothing more
+    hx_ids = set()
+    for path in raw.glob("humanitix/orders_*.jsonl"):
+        for line in path.read_text().splitlines():
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            hx_ids.add(record.get("_id"))
+    truth_hx = {k for t, k in keys if t == "humanitix__orders"}
+    assert truth_hx <= hx_ids
+    assert by_table["humanitix__orders"] == 746
+    assert by_table["ticket_tailor__orders"] == 4280
+    assert by_table["kajabi__contacts"] == 5905
+    assert by_table["zoho__contacts"] == 1955
+    people_per_table = {t: len({r["person_id"] for r in rows if r["source_table"] == t}) for t in by_table}
+    assert people_per_table["humanitix__orders"] == 677
+    assert people_per_table["ticket_tailor__orders"] == 2242
+    assert people_per_table["kajabi__transactions"] == 981

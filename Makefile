@@ -43,6 +43,7 @@ $(DEMO_DATA_DIR)/.generated: $(GENERATOR)
 	@touch $@
 
 build: install data ## build the warehouse: dbt seeds, models and data/unit tests, then print the demo figures
+	$(PY) scripts/check_landing_files.py
 	@echo "==> dbt build into $(DUCKDB_PATH)"
 	$(DBT) build
 	@if [ "$(RAW_DATA_DIR)" = "$(DEMO_DATA_DIR)" ]; then $(PY) scripts/demo_figures.py; fi
@@ -52,10 +53,10 @@ figures: install ## print the demo data's figures beside the calibration targets
 	$(PY) scripts/demo_figures.py
 
 lint: install ## sqlfluff on models, macros and tests
-	$(VENV)/bin/sqlfluff lint models tests/generic
+	$(VENV)/bin/sqlfluff lint --processes 2 models tests/generic
 
 test: install ## run every test: lint, then pytest (which builds the demo warehouse on a temporary DuckDB file)
-	$(VENV)/bin/sqlfluff lint models tests/generic
+	$(VENV)/bin/sqlfluff lint --processes 2 models tests/generic
 	$(PY) -m pytest
 
 lock: ## re-resolve requirements.txt into requirements.lock (needs the registry)

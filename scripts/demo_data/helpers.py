@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import numpy as np
 
 UTC = timezone.utc
+DENVER = ZoneInfo("America/Denver")  # the StarHouse systems' account zone (Kajabi, Zoho, PayPal)
 
 
 def hex_id(rng: np.random.Generator, length: int = 24) -> str:

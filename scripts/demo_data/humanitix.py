@@ -150,7 +150,9 @@ def generate(rng: np.random.Generator, people: list[Person], new_phone: Callable
                 orders[i] = refunded
         (first if created < EXTRACT_1 else second).append(order)
         out.truth.append(("humanitix__orders", order["_id"], slots[i].person_id))
-    re_exports = [first[int(i)] for i in rng.choice(len(first), size=12, replace=False)]
+    changed = {o["_id"] for o in refund_later}  # a re-export never repeats an order that changed since
+    unchanged = [o for o in first if o["_id"] not in changed]
+    re_exports = [unchanged[int(i)] for i in rng.choice(len(unchanged), size=12, replace=False)]
     stamp1, stamp2 = iso_z(EXTRACT_1, millis=False), iso_z(EXTRACT_2, millis=False)
     first = [dict(o, _extracted_at=stamp1) for o in first]
     second = [dict(o, _extracted_at=stamp2) for o in second + refund_later + re_exports]

@@ -7,16 +7,15 @@ twice: the later file repeats most contacts, some of them changed.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import numpy as np
 
-from .helpers import UTC, exact_flags, random_time
+from .helpers import DENVER, UTC, exact_flags, random_time
 from .output import LandingFile, SourceOutput
 from .people import Person, Renderer
 from .targets import KAJABI
 
-DENVER_OFFSETS = {True: timezone(timedelta(hours=-6)), False: timezone(timedelta(hours=-7))}
 CONTACT_COLUMNS = ["ID", "Name", "Email", "Phone Number", "City", "State", "Country", "Tags", "Subscribed",
                    "Created At", "Updated At", "_extracted_at"]
 OFFER_COLUMNS = ["ID", "Title", "Price", "Currency", "Payment Type", "Interval", "Status", "Created At",
@@ -29,9 +28,7 @@ EXTRACTS = ("2025-06-30", "2025-11-12")
 
 def kajabi_time(ts: datetime) -> str:
     """Kajabi writes local time with the offset of the account's zone (Denver, with summer time)."""
-    summer = 3 <= ts.month <= 10
-    local = ts.astimezone(DENVER_OFFSETS[summer])
-    return local.strftime("%Y-%m-%d %H:%M:%S %z")
+    return ts.astimezone(DENVER).strftime("%Y-%m-%d %H:%M:%S %z")
 
 
 def _offers(rng: np.random.Generator) -> list[dict]:
@@ -74,6 +71,16 @@ def generate(rng: np.random.Generator, people: list[Person]) -> SourceOutput:
 
     offers = _offers(rng)
     transactions = _transactions(rng, render, people, contact_of, offers)
+    first_purchase: dict[str, datetime] = {}
+    for tx, person_id in transactions:
+        if person_id:
+            when = datetime.strptime(tx["Created At"], "%Y-%m-%d %H:%M:%S %z")
+            first_purchase[person_id] = min(when, first_purchase.get(person_id, when))
+    for person in people:  # a contact exists before its first purchase
+        contact = contact_of[person.person_id]
+        if person.person_id in first_purchase and first_purchase[person.person_id] <= contact["_created"]:
+            contact["_created"] = first_purchase[person.person_id] - timedelta(days=float(rng.uniform(0, 30)))
+            contact["Created At"] = contact["Updated At"] = kajabi_time(contact["_created"])
     for tx, person_id in transactions:
         if person_id:
             out.truth.append(("kajabi__transactions", tx["ID"], person_id))

@@ -8,11 +8,11 @@ the second file repeats June, where some payments moved from Pending to Complete
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import numpy as np
 
-from .helpers import UTC, alnum_id, exact_flags, random_time
+from .helpers import DENVER, UTC, alnum_id, exact_flags, random_time
 from .output import LandingFile, SourceOutput
 from .people import Person, Renderer
 from .targets import PAYPAL
@@ -23,7 +23,8 @@ COLUMNS = ["Date", "Time", "TimeZone", "Name", "Type", "Status", "Currency", "Gr
 CUT = datetime(2025, 6, 30, 23, 59, tzinfo=UTC)
 END = datetime(2025, 11, 12, tzinfo=UTC)
 CANCELLED_BY = END - timedelta(days=70)
-PRODUCTS = [("Antares Monthly Membership", 22.00), ("Patron Circle", 33.00), ("Mystery School Monthly", 55.00)]
+PRODUCTS = [("Antares Monthly Membership", 22.00, "P-ANTARES-M"), ("Patron Circle", 33.00, "P-PATRON"),
+            ("Mystery School Monthly", 55.00, "P-MYSTERY-M")]
 
 
 def _money(value: float) -> str:
@@ -31,9 +32,8 @@ def _money(value: float) -> str:
 
 
 def _when(ts: datetime) -> tuple[str, str, str]:
-    summer = 3 <= ts.month <= 10
-    local = ts.astimezone(timezone(timedelta(hours=-6 if summer else -7)))
-    return local.strftime("%m/%d/%Y"), local.strftime("%H:%M:%S"), "MDT" if summer else "MST"
+    local = ts.astimezone(DENVER)
+    return local.strftime("%m/%d/%Y"), local.strftime("%H:%M:%S"), local.tzname()
 
 
 def generate(rng: np.random.Generator, people: list[Person]) -> SourceOutput:
@@ -43,7 +43,7 @@ def generate(rng: np.random.Generator, people: list[Person]) -> SourceOutput:
     cancelled = exact_flags(rng, len(people), round(PAYPAL["cancellation_rate"] * len(people)))
     rows: list[tuple[dict, datetime]] = []
     for i, person in enumerate(people):
-        title, amount = PRODUCTS[int(rng.integers(len(PRODUCTS)))]
+        title, amount, item_id = PRODUCTS[int(rng.integers(len(PRODUCTS)))]
         sub_id = "I-" + alnum_id(rng, 12)
         if cancelled[i]:  # cancelled: the last payment is more than two months before the download
             start = random_time(rng, datetime(2021, 3, 1, tzinfo=UTC), datetime(2025, 6, 1, tzinfo=UTC))
@@ -61,7 +61,7 @@ def generate(rng: np.random.Generator, people: list[Person]) -> SourceOutput:
                    "Status": status, "Currency": "USD", "Gross": _money(amount), "Fee": _money(fee),
                    "Net": _money(amount + fee), "From Email Address": email,
                    "To Email Address": "payments@starhouse.org", "Transaction ID": alnum_id(rng, 17),
-                   "Item Title": None if no_product[i] else title, "Item ID": None if no_product[i] else f"P-{i:04d}",
+                   "Item Title": None if no_product[i] else title, "Item ID": None if no_product[i] else item_id,
                    "Reference Txn ID": sub_id, "Contact Phone Number": phone, "Country Code": "US",
                    "Balance Impact": "Credit"}
             rows.append((row, when))
@@ -70,10 +70,11 @@ def generate(rng: np.random.Generator, people: list[Person]) -> SourceOutput:
         if i % 30 == 0:  # a lifetime membership, paid once: amounts over a thousand carry separators
             row = dict(rows[-1][0], Type="General Payment", Gross=_money(1200.0), Fee=_money(-35.10),
                        Net=_money(1164.90), **{"Transaction ID": alnum_id(rng, 17), "Reference Txn ID": None,
-                                               "Item Title": "Lifetime Membership"})
+                                               "Item Title": "Lifetime Membership", "Item ID": "P-LIFETIME"})
             rows.append((row, rows[-1][1] + timedelta(days=1)))
             out.truth.append(("paypal__transactions", row["Transaction ID"], person.person_id))
-    for k in rng.choice(len(rows), size=20, replace=False):
+    completed = [k for k, (row, _) in enumerate(rows) if row["Status"] == "Completed"]
+    for k in rng.choice(completed, size=20, replace=False):
         original, when = rows[int(k)]
         gross = -float(original["Gross"].replace(",", ""))
         refund = dict(original, Type="Payment Refund", Gross=_money(gross), Fee="0.00", Net=_money(gross),

@@ -119,7 +119,9 @@ def generate(rng: np.random.Generator, people: list[Person]) -> SourceOutput:
         created = datetime.fromtimestamp(order["created_at"], UTC)
         (first if created < EXTRACT_1 else second).append(order)
         out.truth.append(("ticket_tailor__orders", order["id"], person.person_id))
-    re_exports = [first[int(i)] for i in rng.choice(len(first), size=30, replace=False)]
+    changed = {o["id"] for o in late_changes}  # a re-export never repeats an order that changed since
+    unchanged = [o for o in first if o["id"] not in changed]
+    re_exports = [unchanged[int(i)] for i in rng.choice(len(unchanged), size=30, replace=False)]
     stamp1, stamp2 = iso_z(EXTRACT_1, millis=False), iso_z(EXTRACT_2, millis=False)
     first = [dict(o, _extracted_at=stamp1) for o in first]
     second = [dict(o, _extracted_at=stamp2) for o in second + late_changes + re_exports]

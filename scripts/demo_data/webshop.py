@@ -61,8 +61,9 @@ def generate(rng: np.random.Generator, people: list[Person], two_shops: list[Per
             email = render.email(person.email)
         elif r < 0.55:
             email = render.placeholder_email()
-        times = sorted(random_time(rng, datetime(2025, 6, 1, tzinfo=UTC), datetime(2025, 12, 19, 20, tzinfo=UTC))
-                       for _ in range(n_orders))
+        # repeat customers, as the dashboard counts them, bought while the app tracked customers
+        first_day = TRACKING_STARTED if is_repeat else datetime(2025, 6, 1, tzinfo=UTC)
+        times = sorted(random_time(rng, first_day, datetime(2025, 12, 19, 20, tzinfo=UTC)) for _ in range(n_orders))
         my_orders = []
         for k, when in enumerate(times):
             package, price = PACKAGES[int(rng.choice(len(PACKAGES), p=[0.15, 0.25, 0.25, 0.2, 0.1, 0.05]))]
@@ -88,12 +89,12 @@ def generate(rng: np.random.Generator, people: list[Person], two_shops: list[Per
         out.truth.extend(("webshop__shop_orders", o["id"], person.person_id) for o in my_orders)
 
     _calibrate(orders, len(customers))
-    for c in customers:
-        done = [o for o in c.pop("_orders") if o["status"] == "completed"]
-        times = [o["created_at"] for o in done]
+    for c in customers:  # the app's running totals count the orders it tracked (linked to the customer)
+        tracked = [o for o in c.pop("_orders") if o["shop_customer_id"] and o["status"] == "completed"]
+        times = [o["created_at"] for o in tracked]
         c.update(first_purchase_at=min(times) if times else None, last_purchase_at=max(times) if times else None,
-                 total_purchases=len(done), total_spent=f"{sum(o['amount'] for o in done):.2f}",
-                 repeat_customer="t" if len(done) > 1 else "f",
+                 total_purchases=len(tracked), total_spent=f"{sum(o['amount'] for o in tracked):.2f}",
+                 repeat_customer="t" if len(tracked) > 1 else "f",
                  created_at=min(times) if times else pg_time(TRACKING_STARTED),
                  updated_at=max(times) if times else pg_time(TRACKING_STARTED))
     for o in orders:

@@ -7,11 +7,11 @@ Some people were entered twice, some have no email, some a placeholder.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import numpy as np
 
-from .helpers import UTC, random_time
+from .helpers import DENVER, UTC, random_time
 from .output import LandingFile, SourceOutput
 from .people import Person, Renderer
 
@@ -19,12 +19,12 @@ COLUMNS = ["Record Id", "Contact Owner", "First Name", "Last Name", "Email", "Se
            "Mailing City", "Mailing Country", "Lead Source", "Email Opt Out", "Created Time", "Modified Time",
            "_extracted_at"]
 EXTRACTED_AT = "2025-11-12T07:30:00Z"
+COUNTRY_NAMES = {"US": "United States", "CA": "Canada", "AU": "Australia", "GB": "United Kingdom", "GH": "Ghana"}
 
 
 def zoho_time(ts: datetime) -> str:
-    """Local organisation time (America/Denver, approximated by month for summer time), no offset."""
-    offset = -6 if 3 <= ts.month <= 10 else -7
-    return ts.astimezone(timezone(timedelta(hours=offset))).strftime("%Y-%m-%d %H:%M:%S")
+    """Local organisation time (America/Denver), written without an offset."""
+    return ts.astimezone(DENVER).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _row(rng: np.random.Generator, render: Renderer, record_id: str, person: Person, email: str | None) -> dict:
@@ -34,7 +34,7 @@ def _row(rng: np.random.Generator, render: Renderer, record_id: str, person: Per
     return {"Record Id": record_id, "Contact Owner": str(rng.choice(["Dana Reyes", "Sam Ortiz"])),
             "First Name": person.first_name, "Last Name": person.last_name, "Email": email,
             "Secondary Email": None, "Phone": phone, "Mobile": mobile,
-            "Mailing City": None, "Mailing Country": "United States" if person.country == "US" else person.country,
+            "Mailing City": None, "Mailing Country": COUNTRY_NAMES[person.country],
             "Lead Source": str(rng.choice(["Website", "Event", "Referral", "Kajabi import"])),
             "Email Opt Out": "true" if rng.random() < 0.45 else "false",
             "Created Time": zoho_time(created),

@@ -102,13 +102,7 @@ classified as (
 ranked as (
     select
         *,
-        case
-            when quarantine_reason is null
-                then row_number() over (
-                    partition by order_id, quarantine_reason is null
-                    order by updated_at desc, extracted_at desc, source_file desc
-                )
-        end as version_rank
+        {{ version_rank('order_id', ['updated_at', 'extracted_at', 'source_file']) }} as version_rank
     from classified
 )
 

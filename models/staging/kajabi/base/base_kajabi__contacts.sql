@@ -1,0 +1,59 @@
+{#-
+    Every raw Kajabi contact row (both exports), parsed and classified: quarantined (with a reason),
+    superseded by a later version of the same contact (the later export or a later Updated At), or
+    current. stg_kajabi__contacts keeps the current rows; audit_quarantined_rows lists the
+    quarantined ones. Nothing is dropped here.
+-#}
+with
+
+source as (
+    select * from {{ source('kajabi', 'contacts') }}
+),
+
+parsed as (
+    select
+        -- ids
+        nullif(trim(source.id), '') as contact_id,
+
+        -- contact
+        source.name as full_name_raw,
+        source.email as email_raw,
+        source."Phone Number" as phone_raw,
+        source.city as city_raw,
+        source.state as state_raw,
+        upper(nullif(trim(source.country), '')) as country_code,
+        source.tags as tags_raw,
+        try_cast(trim(source.subscribed) as boolean) as is_subscribed,
+
+        -- timestamps: local time with the account's UTC offset, converted to UTC
+        {{ utc_from_text('source."Created At"', '%Y-%m-%d %H:%M:%S %z') }} as created_at,
+        {{ utc_from_text('source."Updated At"', '%Y-%m-%d %H:%M:%S %z') }} as updated_at,
+        timezone('UTC', try_cast(source._extracted_at as timestamptz)) as extracted_at,
+
+        -- lineage
+        source."Created At" as created_at_raw,
+        source."Updated At" as updated_at_raw,
+        cast(to_json(source) as varchar) as raw_record,
+        source.filename as source_file
+    from source
+),
+
+classified as (
+    select
+        *,
+        case
+            when contact_id is null then 'missing_record_key'
+            when created_at is null then 'invalid_timestamp'
+            when nullif(trim(updated_at_raw), '') is not null and updated_at is null then 'invalid_timestamp'
+        end as quarantine_reason
+    from parsed
+),
+
+ranked as (
+    select
+        *,
+        {{ version_rank('contact_id', ['updated_at', 'extracted_at', 'source_file']) }} as version_rank
+    from classified
+)
+
+select * from ranked

@@ -1,0 +1,62 @@
+{#-
+    Every raw Kajabi offer row, parsed and classified: quarantined (with a reason), superseded by a
+    later export of the same offer, or current. stg_kajabi__offers keeps the current rows;
+    audit_quarantined_rows lists the quarantined ones. Nothing is dropped here.
+-#}
+with
+
+source as (
+    select * from {{ source('kajabi', 'offers') }}
+),
+
+currencies as (
+    select * from {{ ref('currencies') }}
+),
+
+parsed as (
+    select
+        -- ids
+        nullif(trim(source.id), '') as offer_id,
+
+        -- offer
+        source.title as offer_title_raw,
+        lower(nullif(trim(source."Payment Type"), '')) as payment_type,
+        lower(nullif(trim(source.interval), '')) as billing_interval,
+        lower(nullif(trim(source.status), '')) as offer_status,
+        upper(nullif(trim(source.currency), '')) as currency_code,
+        {{ parse_money('source.price') }} as price,
+
+        -- timestamps: local time with the account's UTC offset, converted to UTC
+        {{ utc_from_text('source."Created At"', '%Y-%m-%d %H:%M:%S %z') }} as created_at,
+        timezone('UTC', try_cast(source._extracted_at as timestamptz)) as extracted_at,
+
+        -- lineage
+        source."Created At" as created_at_raw,
+        cast(to_json(source) as varchar) as raw_record,
+        source.filename as source_file
+    from source
+),
+
+classified as (
+    select
+        parsed.*,
+        case
+            when parsed.offer_id is null then 'missing_record_key'
+            when parsed.created_at is null then 'invalid_timestamp'
+            when parsed.price is null then 'invalid_amount'
+            when parsed.price < 0 then 'negative_amount'
+            when currencies.currency_code is null then 'unknown_currency'
+        end as quarantine_reason
+    from parsed
+    left join currencies
+        on parsed.currency_code = currencies.currency_code
+),
+
+ranked as (
+    select
+        *,
+        {{ version_rank('offer_id', ['extracted_at', 'source_file', 'created_at']) }} as version_rank
+    from classified
+)
+
+select * from ranked

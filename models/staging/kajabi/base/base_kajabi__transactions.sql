@@ -1,0 +1,86 @@
+{#-
+    Every raw Kajabi transaction row, parsed and classified: quarantined (with a reason), superseded
+    by a later export of the same transaction, or current. stg_kajabi__transactions keeps the
+    current rows; audit_quarantined_rows lists the quarantined ones. Nothing is dropped here.
+    Refunds are their own rows with a negative amount, so a negative amount is not a reason.
+-#}
+with
+
+source as (
+    select * from {{ source('kajabi', 'transactions') }}
+),
+
+status_map as (
+    select * from {{ ref('status_map') }}
+    where source_system = 'kajabi'
+),
+
+currencies as (
+    select * from {{ ref('currencies') }}
+),
+
+parsed as (
+    select
+        -- ids
+        nullif(trim(source.id), '') as transaction_id,
+        nullif(trim(source."Customer ID"), '') as customer_id,
+        nullif(trim(source."Offer ID"), '') as offer_id,
+
+        -- customer as written on the transaction
+        source."Customer Name" as customer_name_raw,
+        source."Customer Email" as customer_email_raw,
+
+        -- transaction
+        source.type as transaction_type_raw,
+        nullif(trim(source.status), '') as source_status,
+        source."Offer Title" as offer_title_raw,
+        nullif(trim(source."Coupon Used"), '') as coupon_code,
+        lower(nullif(trim(source."Payment Method"), '')) as payment_method,
+        lower(nullif(trim(source.provider), '')) as payment_provider,
+        upper(nullif(trim(source.currency), '')) as currency_code,
+        try_cast(trim(source.quantity) as integer) as quantity,
+
+        -- money, as exported (decimal dollars; refunds negative)
+        {{ parse_money('source.amount') }} as amount,
+        {{ parse_money('source."Sales Tax"') }} as sales_tax_amount,
+
+        -- timestamps: local time with the account's UTC offset, converted to UTC
+        {{ utc_from_text('source."Created At"', '%Y-%m-%d %H:%M:%S %z') }} as created_at,
+        timezone('UTC', try_cast(source._extracted_at as timestamptz)) as extracted_at,
+
+        -- lineage
+        source."Created At" as created_at_raw,
+        source."Sales Tax" as sales_tax_raw,
+        cast(to_json(source) as varchar) as raw_record,
+        source.filename as source_file
+    from source
+),
+
+classified as (
+    select
+        parsed.*,
+        status_map.order_status,
+        case
+            when parsed.transaction_id is null then 'missing_record_key'
+            when parsed.created_at is null then 'invalid_timestamp'
+            when parsed.amount is null then 'invalid_amount'
+            when nullif(trim(parsed.sales_tax_raw), '') is not null and parsed.sales_tax_amount is null
+                then 'invalid_amount'
+            when currencies.currency_code is null then 'unknown_currency'
+            when status_map.order_status is null then 'unknown_status'
+        end as quarantine_reason
+    from parsed
+    left join status_map
+        on parsed.source_status = status_map.source_status
+    left join currencies
+        on parsed.currency_code = currencies.currency_code
+),
+
+ranked as (
+    select
+        *,
+        {{ version_rank('transaction_id', ['extracted_at', 'source_file', 'created_at']) }} as version_rank
+    from classified
+)
+
+select * from ranked

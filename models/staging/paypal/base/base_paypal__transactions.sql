@@ -1,0 +1,103 @@
+{#-
+    Every raw PayPal activity row, parsed and classified: quarantined (with a reason), superseded
+    by a later download of the same transaction, or current. stg_paypal__transactions keeps the
+    current rows; audit_quarantined_rows lists the quarantined ones. Nothing is dropped here.
+    The local Date + Time are turned into UTC with the offset of the TimeZone abbreviation (seed
+    timezone_abbreviations); an abbreviation not in the seed makes the time invalid.
+-#}
+with
+
+source as (
+    select * from {{ source('paypal', 'transactions') }}
+),
+
+status_map as (
+    select * from {{ ref('status_map') }}
+    where source_system = 'paypal'
+),
+
+currencies as (
+    select * from {{ ref('currencies') }}
+),
+
+timezone_abbreviations as (
+    select * from {{ ref('timezone_abbreviations') }}
+),
+
+parsed as (
+    select
+        -- ids
+        nullif(trim(source."Transaction ID"), '') as transaction_id,
+        nullif(trim(source."Reference Txn ID"), '') as reference_transaction_id,
+        source."Item ID" as item_id_raw,
+        source."Item Title" as item_title_raw,
+
+        -- payer
+        source.name as payer_name_raw,
+        source."From Email Address" as email_raw,
+        source."To Email Address" as recipient_email_raw,
+        source."Contact Phone Number" as phone_raw,
+        upper(trim(source."Country Code")) as country_code,
+
+        -- transaction
+        source.type as transaction_type_raw,
+        source.status as source_status,
+        source."Balance Impact" as balance_impact,
+        upper(trim(source.currency)) as currency_code,
+        {{ parse_money('source."Gross"') }} as gross_amount,
+        {{ parse_money('source."Fee"') }} as fee_amount,
+        {{ parse_money('source."Net"') }} as net_amount,
+
+        -- time: local wall-clock time plus a zone abbreviation
+        try_strptime(source.date || ' ' || source.time, '%m/%d/%Y %H:%M:%S') as transacted_at_local,
+        upper(trim(source.timezone)) as timezone_abbreviation,
+        timezone('UTC', try_cast(source._extracted_at as timestamptz)) as extracted_at,
+
+        -- lineage
+        source.fee as fee_raw,
+        source.net as net_raw,
+        cast(to_json(source) as varchar) as raw_record,
+        source.filename as source_file
+    from source
+),
+
+classified as (
+    select
+        parsed.*,
+        timezone_abbreviations.utc_offset_minutes,
+        status_map.order_status,
+        -- local time minus the zone's offset from UTC ('MDT' = -360 minutes)
+        parsed.transacted_at_local
+        - to_minutes(cast(timezone_abbreviations.utc_offset_minutes as bigint)) as transacted_at,
+        case
+            when parsed.transaction_id is null then 'missing_record_key'
+            when
+                parsed.transacted_at_local is null
+                or timezone_abbreviations.utc_offset_minutes is null
+                then 'invalid_timestamp'
+            when
+                parsed.gross_amount is null
+                or (parsed.fee_raw is not null and parsed.fee_amount is null)
+                or (parsed.net_raw is not null and parsed.net_amount is null)
+                then 'invalid_amount'
+            when currencies.currency_code is null then 'unknown_currency'
+            when status_map.order_status is null then 'unknown_status'
+        end as quarantine_reason
+    from parsed
+    left join timezone_abbreviations
+        on parsed.timezone_abbreviation = timezone_abbreviations.abbreviation
+    left join status_map
+        on parsed.source_status = status_map.source_status
+    left join currencies
+        on parsed.currency_code = currencies.currency_code
+),
+
+ranked as (
+    select
+        *,
+        -- rows carry no updated timestamp: the latest download wins (Pending -> Completed)
+        {{ version_rank('transaction_id', ['extracted_at', 'source_file']) }} as version_rank
+    from classified
+)
+
+select * from ranked

@@ -1,0 +1,65 @@
+with
+
+transactions as (
+    select * from {{ ref('base_paypal__transactions') }}
+    where quarantine_reason is null and version_rank = 1
+),
+
+typed as (
+    select
+        *,
+        {{ clean_text('transaction_type_raw') }} as transaction_type
+    from transactions
+),
+
+final as (
+    select
+        -- ids
+        transaction_id,
+        -- recurring payments reference their subscription profile ('I-...')
+        case
+            when transaction_type = 'Subscription Payment' and starts_with(reference_transaction_id, 'I-')
+                then reference_transaction_id
+        end as subscription_id,
+        -- refunds reference the payment they refund
+        case
+            when transaction_type = 'Payment Refund' then reference_transaction_id
+        end as refunded_transaction_id,
+        reference_transaction_id,
+        {{ clean_text('item_id_raw') }} as item_id,
+
+        -- strings
+        'paypal' as source_system,
+        {{ clean_text('item_title_raw') }} as item_title,
+        {{ normalize_name('payer_name_raw') }} as payer_name,
+        {{ normalize_email('email_raw') }} as email,
+        email_raw,
+        {{ normalize_phone('phone_raw', "coalesce(country_code, '" ~ var('default_phone_country')['paypal'] ~ "')") }}
+            as phone_e164,
+        phone_raw,
+        country_code,
+        {{ normalize_email('recipient_email_raw') }} as recipient_email,
+        transaction_type,
+        order_status,
+        source_status,
+        balance_impact,
+        timezone_abbreviation,
+        currency_code,
+
+        -- numerics
+        gross_amount,
+        fee_amount,
+        net_amount,
+
+        -- booleans
+        {{ is_valid_email(normalize_email('email_raw')) }} as is_email_valid,
+        transaction_type = 'Payment Refund' as is_refund,
+
+        -- timestamps (UTC)
+        transacted_at,
+        extracted_at,
+        source_file
+    from typed
+)
+
+select * from final

@@ -1,0 +1,57 @@
+with
+
+orders as (
+    select * from {{ ref('base_ticket_tailor__orders') }}
+    where quarantine_reason is null and version_rank = 1
+),
+
+final as (
+    select
+        -- ids
+        order_id,
+        event_id,
+        event_series_id,
+        payment_transaction_id,
+
+        -- strings
+        'ticket_tailor' as source_system,
+        {{ normalize_email('email_raw') }} as email,
+        email_raw,
+        {{ normalize_phone('phone_raw', "'" ~ var('default_phone_country')['ticket_tailor'] ~ "'") }}
+            as phone_e164,
+        phone_raw,
+        {{ normalize_name('first_name_raw') }} as first_name,
+        {{ normalize_name('last_name_raw') }} as last_name,
+        -- a completed order with a refund is refunded (in full) or partially refunded
+        case
+            when mapped_status = 'completed' and refund_minor_units > 0 and refund_minor_units >= total_minor_units
+                then 'refunded'
+            when mapped_status = 'completed' and refund_minor_units > 0
+                then 'partially_refunded'
+            else mapped_status
+        end as order_status,
+        source_status,
+        payment_method,
+        currency_code,
+
+        -- numerics: minor units / the currency's base multiplier
+        ticket_count,
+        {{ minor_units_to_money('subtotal_minor_units', 'currency_base_multiplier') }} as subtotal_amount,
+        {{ minor_units_to_money('tax_minor_units', 'currency_base_multiplier') }} as tax_amount,
+        {{ minor_units_to_money('refund_minor_units', 'currency_base_multiplier') }} as refund_amount,
+        {{ minor_units_to_money('total_minor_units', 'currency_base_multiplier') }} as total_amount,
+
+        -- booleans
+        {{ is_valid_email(normalize_email('email_raw')) }} as is_email_valid,
+        total_minor_units = 0 as is_free,
+        marketing_opt_in,
+        coalesce(marketing_opt_in, false) as has_marketing_opt_in,
+
+        -- timestamps (UTC)
+        created_at,
+        extracted_at,
+        source_file
+    from orders
+)
+
+select * from final

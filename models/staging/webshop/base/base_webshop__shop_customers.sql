@@ -1,0 +1,85 @@
+{#-
+    Every raw web shop customer row, parsed and classified: quarantined (with a reason), superseded
+    by a later version of the same customer, or current. stg_webshop__shop_customers keeps the
+    current rows; audit_quarantined_rows lists the quarantined ones. Nothing is dropped here.
+    The purchase totals are kept as the shop app computed them.
+-#}
+with
+
+source as (
+    select * from {{ source('webshop', 'shop_customers') }}
+),
+
+parsed as (
+    select
+        -- ids
+        nullif(trim(source.id), '') as shop_customer_id,
+        nullif(trim(source.shop_id), '') as shop_id,
+
+        -- customer as typed at checkout
+        source.name as full_name_raw,
+        source.email as email_raw,
+        source.phone as phone_raw,
+        nullif(trim(source.first_source_slug), '') as first_source_slug,
+
+        -- totals as the shop app computed them
+        try_cast(trim(source.total_purchases) as integer) as total_purchases,
+        {{ parse_money('source.total_spent') }} as total_spent,
+        try_cast(trim(source.repeat_customer) as boolean) as is_repeat_customer,
+
+        -- timestamps: timestamptz text, converted to UTC
+        coalesce(
+            {{ utc_from_text('source.first_purchase_at', '%Y-%m-%d %H:%M:%S.%f%z') }},
+            {{ utc_from_text('source.first_purchase_at', '%Y-%m-%d %H:%M:%S%z') }}
+        ) as first_purchase_at,
+        coalesce(
+            {{ utc_from_text('source.last_purchase_at', '%Y-%m-%d %H:%M:%S.%f%z') }},
+            {{ utc_from_text('source.last_purchase_at', '%Y-%m-%d %H:%M:%S%z') }}
+        ) as last_purchase_at,
+        coalesce(
+            {{ utc_from_text('source.created_at', '%Y-%m-%d %H:%M:%S.%f%z') }},
+            {{ utc_from_text('source.created_at', '%Y-%m-%d %H:%M:%S%z') }}
+        ) as created_at,
+        coalesce(
+            {{ utc_from_text('source.updated_at', '%Y-%m-%d %H:%M:%S.%f%z') }},
+            {{ utc_from_text('source.updated_at', '%Y-%m-%d %H:%M:%S%z') }}
+        ) as updated_at,
+        timezone('UTC', try_cast(source._extracted_at as timestamptz)) as extracted_at,
+
+        -- lineage
+        source.first_purchase_at as first_purchase_at_raw,
+        source.last_purchase_at as last_purchase_at_raw,
+        source.created_at as created_at_raw,
+        source.updated_at as updated_at_raw,
+        source.total_spent as total_spent_raw,
+        cast(to_json(source) as varchar) as raw_record,
+        source.filename as source_file
+    from source
+),
+
+classified as (
+    select
+        *,
+        case
+            when shop_customer_id is null then 'missing_record_key'
+            when created_at is null then 'invalid_timestamp'
+            when nullif(trim(updated_at_raw), '') is not null and updated_at is null then 'invalid_timestamp'
+            when nullif(trim(first_purchase_at_raw), '') is not null and first_purchase_at is null
+                then 'invalid_timestamp'
+            when nullif(trim(last_purchase_at_raw), '') is not null and last_purchase_at is null
+                then 'invalid_timestamp'
+            when nullif(trim(total_spent_raw), '') is not null and total_spent is null then 'invalid_amount'
+            when total_spent < 0 then 'negative_amount'
+            when shop_id is null then 'missing_reference'
+        end as quarantine_reason
+    from parsed
+),
+
+ranked as (
+    select
+        *,
+        {{ version_rank('shop_customer_id', ['updated_at', 'extracted_at', 'source_file']) }} as version_rank
+    from classified
+)
+
+select * from ranked

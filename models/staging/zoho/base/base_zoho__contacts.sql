@@ -1,0 +1,69 @@
+{#-
+    Every raw Zoho CRM contact row, parsed and classified: quarantined (with a reason), superseded
+    by a later version of the same contact, or current. stg_zoho__contacts keeps the current rows;
+    audit_quarantined_rows lists the quarantined ones. Nothing is dropped here.
+    Zoho writes times in the org's local time without an offset: they are read in
+    var('zoho_org_timezone') and converted to UTC.
+-#}
+with
+
+source as (
+    select * from {{ source('zoho', 'contacts') }}
+),
+
+parsed as (
+    select
+        -- ids
+        nullif(trim(source."Record Id"), '') as contact_id,
+
+        -- contact
+        source."Contact Owner" as contact_owner,
+        source."First Name" as first_name_raw,
+        source."Last Name" as last_name_raw,
+        source.email as email_raw,
+        source."Secondary Email" as secondary_email_raw,
+        source.phone as phone_raw,
+        source.mobile as mobile_raw,
+        source."Mailing City" as mailing_city,
+        source."Mailing Country" as mailing_country,
+        source."Lead Source" as lead_source,
+
+        -- flags
+        try_cast(trim(source."Email Opt Out") as boolean) as email_opt_out,
+
+        -- timestamps: local org time without offset -> UTC
+        {{ utc_from_local('source."Created Time"', '%Y-%m-%d %H:%M:%S', "'" ~ var('zoho_org_timezone') ~ "'") }}
+            as created_at,
+        {{ utc_from_local('source."Modified Time"', '%Y-%m-%d %H:%M:%S', "'" ~ var('zoho_org_timezone') ~ "'") }}
+            as updated_at,
+        timezone('UTC', try_cast(source._extracted_at as timestamptz)) as extracted_at,
+
+        -- lineage
+        source."Created Time" as created_time_raw,
+        source."Modified Time" as modified_time_raw,
+        cast(to_json(source) as varchar) as raw_record,
+        source.filename as source_file
+    from source
+),
+
+classified as (
+    select
+        *,
+        case
+            when contact_id is null then 'missing_record_key'
+            when
+                created_at is null
+                or (modified_time_raw is not null and updated_at is null)
+                then 'invalid_timestamp'
+        end as quarantine_reason
+    from parsed
+),
+
+ranked as (
+    select
+        *,
+        {{ version_rank('contact_id', ['updated_at', 'extracted_at', 'source_file']) }} as version_rank
+    from classified
+)
+
+select * from ranked

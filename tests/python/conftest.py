@@ -1,0 +1,115 @@
+"""Shared helpers for Python tests that run this dbt project in-process against a throwaway DuckDB.
+
+Typical use::
+
+    def test_something(duckdb_path):
+        run_dbt(["seed", "--select", "country_phone_rules"], duckdb_path)
+        sql = compile_inline("select {{ normalize_phone('phone', \"'AU'\") }} from t", duckdb_path)
+        with duckdb.connect(str(duckdb_path)) as con:
+            con.sql(sql)
+
+Every dbt command gets the repository root as --project-dir and --profiles-dir, DUCKDB_PATH set to
+the given file (profiles.yml reads it), and its own target/ and logs/ folders next to that file, so
+tests never touch warehouse.duckdb or the repository's target/ (and can run in parallel with
+pytest-xdist). DuckDB allows one writer per file: close your own connections to the file before
+calling dbt again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+from dbt.cli.main import dbtRunner, dbtRunnerResult
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+# session fixtures for the demo warehouse (demo_landing, demo_warehouse, landing_copy)
+pytest_plugins = ["demo_fixtures"]
+
+
+class DbtCommandError(RuntimeError):
+    """A dbt command failed; the message carries dbt's own log lines."""
+
+
+@contextlib.contextmanager
+def _env(name: str, value: str) -> Iterator[None]:
+    previous = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
+
+
+def _release_duckdb() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open in this process after a command.
+
+    dbt-duckdb holds one environment (and its DuckDB connection) per process for speed; until it is
+    closed, DuckDB refuses another connection to the file with a different configuration (such as
+    read_only=True from a test). There is no public API for this, hence the private attributes.
+    """
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        if DuckDBConnectionManager._ENV is not None:
+            DuckDBConnectionManager._ENV.close()
+            DuckDBConnectionManager._ENV = None
+
+
+def run_dbt(args: Sequence[str], duckdb_path: str | os.PathLike[str]) -> dbtRunnerResult:
+    """Run one dbt command in-process against the DuckDB file `duckdb_path`.
+
+    `args` is the command line after `dbt`, e.g. ["seed", "--select", "my_seed"]. Returns dbt's
+    result object (`.result` holds the command's results); raises DbtCommandError, with the
+    command's log output, if the command did not succeed.
+    """
+    duckdb_path = Path(duckdb_path).resolve()
+    work_dir = duckdb_path.parent / f"{duckdb_path.stem}_dbt"
+    messages: list[str] = []
+
+    def collect(event) -> None:
+        text = event.info.msg
+        if text:
+            messages.append(f"[{event.info.level}] {text}")
+
+    full_args = [
+        *args,
+        "--project-dir", str(PROJECT_DIR),
+        "--profiles-dir", str(PROJECT_DIR),
+        "--target-path", str(work_dir / "target"),
+        "--log-path", str(work_dir / "logs"),
+    ]
+    with _env("DUCKDB_PATH", str(duckdb_path)):
+        try:
+            result = dbtRunner(callbacks=[collect]).invoke(full_args)
+        finally:
+            _release_duckdb()
+    if not result.success:
+        output = "\n".join(messages[-200:])
+        raise DbtCommandError(
+            f"dbt {' '.join(args)} failed (exception: {result.exception!r}).\n"
+            f"dbt output (last 200 lines):\n{output}"
+        )
+    return result
+
+
+def compile_inline(sql: str, duckdb_path: str | os.PathLike[str]) -> str:
+    """Compile a Jinja SQL snippet (refs and macros of this project) and return the compiled SQL.
+
+    Relations from ref() are named as they are in `duckdb_path`; the query is not executed.
+    """
+    result = run_dbt(["compile", "--inline", sql], duckdb_path)
+    return result.result.results[0].node.compiled_code
+
+
+@pytest.fixture
+def duckdb_path(tmp_path: Path) -> Path:
+    """Path of a fresh DuckDB file (not yet created) in the test's temporary directory."""
+    return tmp_path / "test_warehouse.duckdb"

@@ -1,0 +1,56 @@
+"""Session fixtures: demo landing data and a demo warehouse built once, on temporary files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conftest import run_dbt
+from demo_data.generate import generate_demo
+
+
+@dataclass
+class DemoWarehouse:
+    raw_dir: Path
+    truth_dir: Path
+    duckdb_path: Path
+    build_results: list
+
+
+@pytest.fixture(scope="session")
+def demo_landing(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The demo landing folder and ground truth, generated once (seed 42, as `make build` does)."""
+    root = tmp_path_factory.mktemp("demo")
+    generate_demo(root / "raw", root / "ground_truth", seed=42, progress=lambda _: None)
+    return root / "raw", root / "ground_truth"
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(demo_landing, tmp_path_factory: pytest.TempPathFactory) -> DemoWarehouse:
+    """`dbt build` of the whole project on the demo data into a temporary DuckDB file."""
+    raw_dir, truth_dir = demo_landing
+    duckdb_path = tmp_path_factory.mktemp("warehouse") / "demo.duckdb"
+    previous = os.environ.get("RAW_DATA_DIR")
+    os.environ["RAW_DATA_DIR"] = str(raw_dir)
+    try:
+        result = run_dbt(["build"], duckdb_path)
+    finally:
+        if previous is None:
+            os.environ.pop("RAW_DATA_DIR", None)
+        else:
+            os.environ["RAW_DATA_DIR"] = previous
+    return DemoWarehouse(raw_dir, truth_dir, duckdb_path, list(result.result.results))
+
+
+@pytest.fixture
+def landing_copy(demo_landing, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the demo landing folder that a test may corrupt; RAW_DATA_DIR points at it."""
+    raw_dir, _ = demo_landing
+    copy = tmp_path / "raw"
+    shutil.copytree(raw_dir, copy)
+    monkeypatch.setenv("RAW_DATA_DIR", str(copy))
+    return copy

@@ -1,0 +1,141 @@
+"""The demo warehouse, built once per test session on a temporary DuckDB file (see conftest.py).
+
+The dbt data and unit tests run inside that build; these tests check what dbt cannot see: that its
+tests really ran, that the staged figures match the calibration targets, and that every raw row is
+accounted for when counted independently from the landing files with Python.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from demo_figures import measure
+
+# landing table -> (glob under the landing folder, staged model, base model, record key column)
+LANDING_TABLES = {
+    ("humanitix", "events"): ("humanitix/events*.jsonl", "stg_humanitix__events"),
+    ("humanitix", "orders"): ("humanitix/orders_*.jsonl", "stg_humanitix__orders"),
+    ("ticket_tailor", "events"): ("ticket_tailor/events*.jsonl", "stg_ticket_tailor__events"),
+    ("ticket_tailor", "orders"): ("ticket_tailor/orders_*.jsonl", "stg_ticket_tailor__orders"),
+    ("kajabi", "contacts"): ("kajabi/contacts_*.csv", "stg_kajabi__contacts"),
+    ("kajabi", "offers"): ("kajabi/offers*.csv", "stg_kajabi__offers"),
+    ("kajabi", "transactions"): ("kajabi/transactions*.csv", "stg_kajabi__transactions"),
+    ("zoho", "contacts"): ("zoho/contacts*.csv", "stg_zoho__contacts"),
+    ("paypal", "transactions"): ("paypal/activity_*.csv", "stg_paypal__transactions"),
+    ("webshop", "shops"): ("webshop/shops*.csv", "stg_webshop__shops"),
+    ("webshop", "shop_customers"): ("webshop/shop_customers*.csv", "stg_webshop__shop_customers"),
+    ("webshop", "shop_orders"): ("webshop/shop_orders*.csv", "stg_webshop__shop_orders"),
+}
+
+
+def _count_raw_rows(raw_dir: Path, glob: str) -> int:
+    """Rows in the landing files, counted with Python's own readers (not DuckDB)."""
+    total = 0
+    for path in sorted(raw_dir.glob(glob)):
+        if path.suffix == ".jsonl":
+            total += sum(1 for line in path.read_text(encoding="utf-8").splitlines())
+        else:
+            with path.open(newline="", encoding="utf-8") as fh:
+                total += sum(1 for _ in csv.DictReader(fh))
+    return total
+
+
+def test_dbt_build_ran_data_and_unit_tests(demo_warehouse) -> None:
+    results = demo_warehouse.build_results
+    kinds = Counter(r.node.resource_type for r in results)
+    statuses = Counter(str(r.status) for r in results)
+    assert statuses.keys() <= {"pass", "success"}, statuses
+    assert kinds["model"] >= 25
+    assert kinds["seed"] >= 6
+    assert kinds["test"] >= 100, "the data tests declared in YAML must actually run"
+    assert kinds["unit_test"] >= 8, "the unit tests declared in YAML must actually run"
+    tested_models = {r.node.attached_node for r in results if r.node.resource_type == "test"
+                     and getattr(r.node, "attached_node", None)}
+    staged = {f"model.customer_warehouse.{model}" for _, model in LANDING_TABLES.values()}
+    assert staged <= tested_models, f"staging models without tests: {staged - tested_models}"
+
+
+@pytest.mark.parametrize("table", list(LANDING_TABLES), ids=lambda t: "__".join(t))
+def test_every_raw_row_is_staged_quarantined_or_superseded(demo_warehouse, table) -> None:
+    source_system, source_table = table
+    glob, staged_model = LANDING_TABLES[table]
+    raw_rows = _count_raw_rows(demo_warehouse.raw_dir, glob)
+    base_model = staged_model.replace("stg_", "base_", 1)
+    with duckdb.connect(str(demo_warehouse.duckdb_path), read_only=True) as con:
+        staged = con.execute(f"select count(*) from staging.{staged_model}").fetchone()[0]
+        superseded = con.execute(f"select count(*) from staging.{base_model} where version_rank > 1").fetchone()[0]
+        quarantined = con.execute(
+            "select count(*) from audit.audit_quarantined_rows where source_system = ? and source_table = ?",
+            [source_system, source_table]).fetchone()[0]
+    assert raw_rows > 0
+    assert staged + quarantined + superseded == raw_rows, (staged, quarantined, superseded, raw_rows)
+
+
+def test_demo_figures_match_the_calibration_targets(demo_warehouse) -> None:
+    with duckdb.connect(str(demo_warehouse.duckdb_path), read_only=True) as con:
+        figures = measure(con)
+    assert len(figures) >= 25
+    off = [f"{f.source} {f.name}: target {f.target}, measured {f.measured}" for f in figures if not f.ok]
+    assert off == []
+
+
+def test_staged_customer_records_match_the_ground_truth(demo_warehouse) -> None:
+    """Nothing invalid is staged as a customer record and no valid one is lost."""
+    truth: dict[str, set[str]] = {}
+    with (demo_warehouse.truth_dir / "record_persons.csv").open() as fh:
+        for row in csv.DictReader(fh):
+            truth.setdefault(row["source_table"], set()).add(row["record_key"])
+    keyed = {
+        "humanitix__orders": "select order_id from staging.stg_humanitix__orders",
+        "ticket_tailor__orders": "select order_id from staging.stg_ticket_tailor__orders",
+        "kajabi__contacts": "select contact_id from staging.stg_kajabi__contacts",
+        "kajabi__transactions": "select transaction_id from staging.stg_kajabi__transactions",
+        "zoho__contacts": "select contact_id from staging.stg_zoho__contacts",
+        "paypal__transactions": "select transaction_id from staging.stg_paypal__transactions",
+        "webshop__shop_customers": "select shop_customer_id from staging.stg_webshop__shop_customers",
+        "webshop__shop_orders": "select shop_order_id from staging.stg_webshop__shop_orders",
+    }
+    assert set(keyed) == set(truth)
+    with duckdb.connect(str(demo_warehouse.duckdb_path), read_only=True) as con:
+        for table, sql in keyed.items():
+            staged = {str(r[0]) for r in con.execute(sql).fetchall()}
+            assert staged == truth[table], f"{table}: {len(staged - truth[table])} staged without truth, " \
+                                           f"{len(truth[table] - staged)} in truth but not staged"
+
+
+def test_quarantine_holds_the_generators_invalid_rows(demo_warehouse) -> None:
+    with duckdb.connect(str(demo_warehouse.duckdb_path), read_only=True) as con:
+        reasons = dict(((s, t, r), n) for s, t, r, n in con.execute(
+            "select source_system, source_table, quarantine_reason, count(*) "
+            "from audit.audit_quarantined_rows group by all").fetchall())
+    expected = {
+        ("humanitix", "orders", "malformed_json"): 2,
+        ("humanitix", "orders", "missing_record_key"): 1,
+        ("humanitix", "orders", "invalid_timestamp"): 1,
+        ("humanitix", "orders", "unknown_currency"): 1,
+        ("humanitix", "orders", "unknown_status"): 1,
+        ("ticket_tailor", "orders", "malformed_json"): 1,
+        ("ticket_tailor", "orders", "missing_record_key"): 1,
+        ("ticket_tailor", "orders", "invalid_amount"): 1,
+        ("kajabi", "contacts", "missing_record_key"): 1,
+        ("kajabi", "contacts", "invalid_timestamp"): 1,
+        ("kajabi", "transactions", "missing_record_key"): 1,
+        ("kajabi", "transactions", "invalid_amount"): 1,
+        ("kajabi", "transactions", "unknown_currency"): 1,
+        ("kajabi", "transactions", "invalid_timestamp"): 1,
+        ("zoho", "contacts", "missing_record_key"): 1,
+        ("zoho", "contacts", "invalid_timestamp"): 1,
+        ("paypal", "transactions", "invalid_amount"): 1,
+        ("paypal", "transactions", "invalid_timestamp"): 1,
+        ("paypal", "transactions", "missing_record_key"): 1,
+        ("webshop", "shop_orders", "negative_amount"): 1,
+        ("webshop", "shop_orders", "invalid_timestamp"): 1,
+        ("webshop", "shop_orders", "missing_reference"): 1,
+    }
+    assert reasons == expected

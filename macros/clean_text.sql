@@ -29,3 +29,15 @@
         ' '
     )
 {%- endmacro %}
+
+{#-
+    first_word / after_first_word: split a full name at its first space ('Mary Jane Doe' ->
+    'Mary' and 'Jane Doe'); NULL parts for a one-word or empty name.
+-#}
+{% macro first_word(text) -%}
+    nullif(split_part({{ clean_text(text) }}, ' ', 1), '')
+{%- endmacro %}
+
+{% macro after_first_word(text) -%}
+    nullif(trim(substr({{ clean_text(text) }}, length(split_part({{ clean_text(text) }}, ' ', 1)) + 1)), '')
+{%- endmacro %}

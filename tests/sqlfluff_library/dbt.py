@@ -11,3 +11,12 @@ def concat(fields):
 
 def type_string():
     return "varchar"
+
+
+def current_timestamp():
+    return "current_timestamp"
+
+
+def listagg(measure, delimiter_text="','", order_by_clause=None, limit_num=None):
+    order = f" {order_by_clause}" if order_by_clause else ""
+    return f"string_agg({measure}, {delimiter_text}{order})"

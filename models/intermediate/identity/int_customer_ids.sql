@@ -1,0 +1,92 @@
+{#-
+    The customer_id of every record, stable across runs (incremental: the previous run's ids are
+    read from this table itself).
+    - A component none of whose records had an id gets 'cus_' + 16 hex of md5(component_id),
+      its smallest customer_record_id: the same input always gives the same ids, and data
+      unrelated to a customer never changes its id.
+    - A component whose records carried one previous id keeps it.
+    - When a run merges components that had different ids, the id carried by the most records
+      survives (ties: the smaller id) and the others are absorbed; when a previous id ends up in
+      several components (a split), the component with most of its records keeps it.
+    previous_customer_id is the id the record had before this run; int_customer_identity_changes
+    keeps the history of absorbed ids.
+-#}
+{{ config(
+    materialized='incremental',
+    unique_key='customer_record_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+
+with
+
+components as (
+    select * from {{ ref('int_customer_components') }}
+),
+
+previous as (
+    {% if is_incremental() -%}
+        select
+            customer_record_id,
+            customer_id
+        from {{ this }}
+    {%- else -%}
+        select
+            cast(null as varchar) as customer_record_id,
+            cast(null as varchar) as customer_id
+        where false
+    {%- endif %}
+),
+
+joined as (
+    select
+        components.customer_record_id,
+        components.component_id,
+        previous.customer_id as previous_customer_id
+    from components
+    left join previous on components.customer_record_id = previous.customer_record_id
+),
+
+claims as (
+    -- each previous id with the components that carry it, and how many of their records do
+    select
+        component_id,
+        previous_customer_id,
+        count(*) as record_count
+    from joined
+    where previous_customer_id is not null
+    group by component_id, previous_customer_id
+),
+
+uncontested as (
+    -- a previous id split over several components stays with the one holding most of its records
+    select *
+    from claims
+    qualify row_number() over (
+        partition by previous_customer_id order by record_count desc, component_id asc
+    ) = 1
+),
+
+survivors as (
+    -- a component carrying several previous ids keeps the one carried by most records
+    select
+        component_id,
+        previous_customer_id as customer_id
+    from uncontested
+    qualify row_number() over (
+        partition by component_id order by record_count desc, previous_customer_id asc
+    ) = 1
+),
+
+final as (
+    select
+        joined.customer_record_id,
+        coalesce(survivors.customer_id, 'cus_' || left(md5(joined.component_id), 16)) as customer_id,
+        joined.previous_customer_id,
+        joined.component_id,
+        cast({{ dbt.current_timestamp() }} as timestamp) as assigned_at
+    from joined
+    left join survivors on joined.component_id = survivors.component_id
+)
+
+select * from final

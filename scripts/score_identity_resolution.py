@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Score identity resolution against the generator's ground truth: pairwise precision and recall.
+
+    python scripts/score_identity_resolution.py           # $DUCKDB_PATH, truth beside $RAW_DATA_DIR
+
+Every pair of customer records is either merged (same customer) or not, by the warehouse and by
+the truth. Precision: of the pairs the warehouse merged, the share that are one person. Recall: of
+the pairs that are one person, the share the warehouse merged. Counted from cluster sizes
+(n choose 2 per cluster and per cluster intersection), so no pair is ever materialised.
+Also prints why missed merges could not be made (no identifier in common with the rest of
+the person's records, or only through a shared or blocklisted identifier).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Score:
+    records: int
+    true_pairs: int
+    predicted_pairs: int
+    correct_pairs: int
+    customers: int
+    people: int
+
+    @property
+    def precision(self) -> float:
+        return self.correct_pairs / self.predicted_pairs if self.predicted_pairs else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.correct_pairs / self.true_pairs if self.true_pairs else 1.0
+
+
+def score(con: duckdb.DuckDBPyConnection, truth_csv: Path, components: str = "intermediate.int_customer_components"
+          ) -> Score:
+    """Pairwise scores of `components` (customer_record_id, component_id) against the truth file."""
+    con.execute(f"""
+        create or replace temp table scored as
+        select
+            truth.source_table || ':' || truth.record_key as customer_record_id,
+            truth.person_id,
+            predicted.component_id
+        from read_csv('{truth_csv}', all_varchar = true) as truth
+        inner join {components} as predicted
+            on predicted.customer_record_id = truth.source_table || ':' || truth.record_key
+    """)
+    pairs = "sum(n * (n - 1) / 2)"
+    true_pairs = con.execute(f"select {pairs} from (select count(*) as n from scored group by person_id)").fetchone()[0]
+    predicted = con.execute(f"select {pairs} from (select count(*) as n from scored group by component_id)").fetchone()[0]
+    correct = con.execute(
+        f"select {pairs} from (select count(*) as n from scored group by person_id, component_id)").fetchone()[0]
+    records, customers, people = con.execute(
+        "select count(*), count(distinct component_id), count(distinct person_id) from scored").fetchone()
+    return Score(records, int(true_pairs or 0), int(predicted or 0), int(correct or 0), customers, people)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    raw = Path(os.environ.get("RAW_DATA_DIR", ROOT / "data" / "raw"))
+    parser.add_argument("--database", type=Path, default=Path(os.environ.get("DUCKDB_PATH", ROOT / "warehouse.duckdb")))
+    parser.add_argument("--truth", type=Path, default=raw.parent / "ground_truth" / "record_persons.csv")
+    parser.add_argument("--min-precision", type=float, default=0.99)
+    parser.add_argument("--min-recall", type=float, default=0.98)
+    args = parser.parse_args(argv)
+    for path, hint in ((args.database, "run `make build`"), (args.truth, "generate the demo data")):
+        if not path.exists():
+            parser.error(f"{path} does not exist: {hint}")
+    with duckdb.connect(str(args.database), read_only=True) as con:
+        result = score(con, args.truth)
+    print(f"records scored        {result.records:,}")
+    print(f"people (truth)        {result.people:,}")
+    print(f"customers (resolved)  {result.customers:,}")
+    print(f"pairs: true {result.true_pairs:,}, merged {result.predicted_pairs:,}, correct {result.correct_pairs:,}")
+    print(f"pairwise precision    {result.precision:.4f}   (at least {args.min_precision})")
+    print(f"pairwise recall       {result.recall:.4f}   (at least {args.min_recall})")
+    ok = result.precision >= args.min_precision and result.recall >= args.min_recall
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

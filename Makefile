@@ -17,7 +17,7 @@ export DUCKDB_PATH ?= $(CURDIR)/warehouse.duckdb
 
 GENERATOR := scripts/generate_demo_data.py $(wildcard scripts/demo_data/*.py)
 
-.PHONY: help build test lint data figures install lock clean
+.PHONY: help build test lint data figures score bench-identity install lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -46,11 +46,18 @@ build: install data ## build the warehouse: dbt seeds, models and data/unit test
 	$(PY) scripts/check_landing_files.py
 	@echo "==> dbt build into $(DUCKDB_PATH)"
 	$(DBT) build
-	@if [ "$(RAW_DATA_DIR)" = "$(DEMO_DATA_DIR)" ]; then $(PY) scripts/demo_figures.py; fi
-	@echo "==> warehouse: $(DUCKDB_PATH)   quarantined rows: audit.audit_quarantined_rows"
+	@if [ "$(RAW_DATA_DIR)" = "$(DEMO_DATA_DIR)" ]; then \
+		$(PY) scripts/demo_figures.py && $(PY) scripts/score_identity_resolution.py; fi
+	@echo "==> warehouse: $(DUCKDB_PATH)   customers: marts.dim_customers   quarantined rows: audit.audit_quarantined_rows"
 
 figures: install ## print the demo data's figures beside the calibration targets
 	$(PY) scripts/demo_figures.py
+
+score: install ## score identity resolution in the built warehouse against the demo ground truth
+	$(PY) scripts/score_identity_resolution.py
+
+bench-identity: install ## benchmark identity resolution against scipy on 1M and 5M records (appends docs/benchmarks.md)
+	$(PY) scripts/benchmark_identity_resolution.py
 
 lint: install ## sqlfluff on models, macros and tests
 	$(VENV)/bin/sqlfluff lint --processes 2 models tests/generic

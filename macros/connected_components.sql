@@ -1,37 +1,39 @@
 {#-
-    connected_components(edges, node_a, node_b, scratch=this): label every node of an undirected
-    graph with the smallest node id of its connected component, by label propagation with pointer
-    jumping, run round after round until no label changes. `edges` is a relation with integer
-    columns node_a and node_b. Returns {'relation': <table (node_id, min_node_id)>, 'rounds': <rounds
-    run>}; the scratch tables are named after the relation `scratch` (the calling model). Call
-    it from a model at execution time; the model selects from the returned relation and drops
-    the scratch tables in a post-hook (connected_components_cleanup). The operation
-    connected_components_into runs it outside a model (tests, benchmarks).
+    connected_components(memberships, member, group_column, scratch=this): connected components of
+    a bipartite graph given as memberships: rows (member, group) with integer member ids, meaning
+    "this member holds this group" (a customer record holds an email). Two members are connected
+    when they hold a common group, transitively. Every member is labelled with the smallest member
+    id of its component. Any undirected graph fits: make each edge a group of its two ends.
 
-    Each round, in one statement over the symmetric edge list:
-      1. every node takes the smallest label among its own and its neighbours' labels;
-      2. the node its old label pointed at (a root) takes the smallest of those too (hooking a
-         tree onto a smaller one, as in Shiloach-Vishkin);
-      3. every node jumps to its label's label (pointer jumping), so chains of labels halve.
-    Labels only decrease, so it terminates; when no label changes every edge joins equal labels,
-    and the label of a component is its smallest node. Pointer jumping makes the number of rounds
-    grow with the logarithm of the component's diameter, not the diameter: a path of 10,000
-    nodes converges in a few dozen rounds instead of 10,000.
+    Label propagation with pointer jumping, run round after round until no label changes. Each
+    round, in one statement:
+      1. every group takes the smallest label among its members;
+      2. every member takes the smallest label among its groups (two hops per round);
+      3. the member its old label pointed at takes that label too (hooking its tree onto the
+         smaller one, as in Shiloach-Vishkin);
+      4. every member jumps to its label's label (pointer jumping), so chains of labels halve.
+    Labels only decrease, so it terminates; when no label changes, all members of a component carry
+    its smallest member. Pointer jumping makes the number of rounds grow with the logarithm of the
+    component's diameter, not the diameter: a chain of 10,000 records converges in about a dozen.
 
-    It stops with an error after var identity_max_rounds rounds rather than return a partition
-    that has not converged.
+    Returns {'relation': <table (node_id, min_node_id)>, 'rounds': <rounds run>}, the scratch
+    tables named after the relation `scratch` (the calling model). Call it from a model at
+    execution time; the model selects from the returned relation and drops the scratch tables in a
+    post-hook (connected_components_cleanup). The operation connected_components_into runs it
+    outside a model (tests, benchmarks). It stops with an error after var identity_max_rounds
+    rounds rather than return a partition that has not converged.
 -#}
-{% macro connected_components(edges, node_a, node_b, scratch=this) -%}
+{% macro connected_components(memberships, member, group_column, scratch=this) -%}
     {%- set edge_table = _cc_scratch(scratch, 'edges') -%}
     {%- set state = _cc_scratch(scratch, 'state') -%}
     {%- set next_state = _cc_scratch(scratch, 'next') -%}
     {%- do run_query(
-        'create or replace table ' ~ edge_table ~ ' as '
-        ~ 'select ' ~ node_a ~ ' as src, ' ~ node_b ~ ' as dst from ' ~ edges
-        ~ ' union select ' ~ node_b ~ ', ' ~ node_a ~ ' from ' ~ edges
+        'create or replace table ' ~ edge_table ~ ' as select distinct '
+        ~ member ~ ' as member_id, ' ~ group_column ~ ' as group_id from ' ~ memberships
     ) -%}
     {%- do run_query(
-        'create or replace table ' ~ state ~ ' as select distinct src as node_id, src as min_node_id from ' ~ edge_table
+        'create or replace table ' ~ state ~ ' as select distinct member_id as node_id, member_id as min_node_id from '
+        ~ edge_table
     ) -%}
     {%- set max_rounds = var('identity_max_rounds') | int -%}
     {%- set result = {'rounds': 0, 'converged': false} -%}
@@ -57,20 +59,28 @@
 {% macro _cc_round_sql(edge_table, state, next_state) -%}
     create or replace table {{ next_state }} as
     with
-    neighbour_min as (
+    group_min as (
         select
-            state.node_id,
-            state.min_node_id as old_min_node_id,
-            least(state.min_node_id, min(neighbour.min_node_id)) as min_node_id
-        from {{ state }} as state
-        inner join {{ edge_table }} as edge_list on state.node_id = edge_list.src
-        inner join {{ state }} as neighbour on edge_list.dst = neighbour.node_id
-        group by state.node_id, state.min_node_id
+            edge_list.group_id,
+            min(state.min_node_id) as min_node_id
+        from {{ edge_table }} as edge_list
+        inner join {{ state }} as state on edge_list.member_id = state.node_id
+        group by edge_list.group_id
+    ),
+    member_min as (
+        select
+            edge_list.member_id as node_id,
+            min(group_min.min_node_id) as min_node_id
+        from {{ edge_table }} as edge_list
+        inner join group_min on edge_list.group_id = group_min.group_id
+        group by edge_list.member_id
     ),
     hooked as (
-        select node_id, min_node_id from neighbour_min
+        select node_id, min_node_id from member_min
         union all
-        select old_min_node_id as node_id, min_node_id from neighbour_min
+        select state.min_node_id as node_id, member_min.min_node_id
+        from {{ state }} as state
+        inner join member_min on state.node_id = member_min.node_id
     ),
     lowest as (
         select node_id, min(min_node_id) as min_node_id
@@ -98,13 +108,13 @@
 
 {#-
     Operation: dbt run-operation connected_components_into --args
-    '{edges: main.edges, node_a: a, node_b: b, output: main.labels}' writes (node_id, min_node_id,
-    rounds) to the table `output` (schema.table in the target database).
+    '{memberships: main.pairs, member: m, group_column: g, output: main.labels}' writes
+    (node_id, min_node_id, rounds) to the table `output` (schema.table in the target database).
 -#}
-{% macro connected_components_into(edges, node_a, node_b, output) -%}
+{% macro connected_components_into(memberships, member, group_column, output) -%}
     {%- set parts = output.split('.') -%}
     {%- set target_relation = api.Relation.create(database=target.database, schema=parts[0], identifier=parts[1]) -%}
-    {%- set components = connected_components(edges, node_a, node_b, scratch=target_relation) -%}
+    {%- set components = connected_components(memberships, member, group_column, scratch=target_relation) -%}
     {%- do run_query(
         'create or replace table ' ~ target_relation ~ ' as select node_id, min_node_id, '
         ~ components.rounds ~ ' as rounds from ' ~ components.relation

@@ -1,7 +1,8 @@
 """The label-propagation macro (macros/connected_components.sql) against scipy's connected_components.
 
-Graphs are written to a temporary DuckDB file, labelled by the macro through dbt (run-operation
-connected_components_into) and compared partition for partition with scipy.sparse.csgraph.
+Graphs are written to a temporary DuckDB file as memberships (each edge a group of its two ends),
+labelled by the macro through dbt (run-operation connected_components_into) and compared partition
+for partition with scipy.sparse.csgraph.
 """
 
 from __future__ import annotations
@@ -38,14 +39,17 @@ def _same_partition(ours: dict[int, int], reference: dict[int, int]) -> bool:
 def _label_with_dbt(graphs: dict[str, tuple[np.ndarray, np.ndarray]], duckdb_path: Path) -> dict[str, tuple]:
     with duckdb.connect(str(duckdb_path)) as con:
         for name, (a, b) in graphs.items():
-            con.execute(f"create table main.{name} (a bigint, b bigint)")
-            con.executemany(f"insert into main.{name} values (?, ?)", list(zip(a.tolist(), b.tolist()))) \
-                if len(a) < 2000 else con.execute(
-                    f"insert into main.{name} select * from (select unnest(?::bigint[]), unnest(?::bigint[]))",
-                    [a.tolist(), b.tolist()])
+            # each edge is a group holding its two ends
+            con.execute(f"""
+                create table main.{name} as
+                select node, edge from (
+                    select unnest(?::bigint[]) as a, unnest(?::bigint[]) as b, unnest(range(?)) as edge
+                ) unpivot (node for side in (a, b))
+            """, [a.tolist(), b.tolist(), len(a)])
     for name in graphs:
         run_dbt(["run-operation", "connected_components_into", "--args",
-                 f"{{edges: main.{name}, node_a: a, node_b: b, output: main.{name}_labels}}"], duckdb_path)
+                 f"{{memberships: main.{name}, member: node, group_column: edge, output: main.{name}_labels}}"],
+                duckdb_path)
     results = {}
     with duckdb.connect(str(duckdb_path), read_only=True) as con:
         for name in graphs:

@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""Benchmark identity resolution against scipy's connected components on the same edges.
+
+    python scripts/benchmark_identity_resolution.py                    # 1M and 5M records
+    python scripts/benchmark_identity_resolution.py --records 200000   # a quick run
+
+For each size it writes synthetic customer records (people with several records, second emails,
+family phones shared by four people, placeholders) in the customer-record contract to a temporary
+DuckDB file, runs the resolution models with dbt in-process, reads each model's time from dbt's
+run results, then runs scipy.sparse.csgraph.connected_components on the edges the models built.
+Prints and appends to docs/benchmarks.md: model times, the components model against scipy, all
+resolution models against scipy including reading the edges, rounds, and peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "python"))
+from conftest import run_dbt  # noqa: E402  (the same in-process runner the tests use)
+
+RESOLUTION_MODELS = ["int_customer_identifiers_unioned", "int_customer_record_nodes",
+                     "int_customer_identifiers_unpivoted", "int_customer_identifiers_classified",
+                     "int_customer_identity_edges", "int_customer_components"]
+
+
+def write_records(con: duckdb.DuckDBPyConnection, records: int) -> None:
+    """Synthetic records: about three per person, hash-driven so a size always gives the same data."""
+    people = max(records // 3, 1)
+    con.execute("create schema if not exists benchmark")
+    con.execute(f"""
+        create or replace table benchmark.customer_records as
+        with numbered as (
+            select
+                i,
+                hash(i, 'person') % {people} as person,
+                (hash(i, 'email') % 100) as email_roll,
+                (hash(i, 'phone') % 100) as phone_roll
+            from range({records}) as t(i)
+        ),
+        shaped as (
+            select
+                i,
+                person,
+                case
+                    when email_roll < 2 then 'test@test.com'
+                    when email_roll < 7 then null
+                    when email_roll < 22 and hash(person, 'alt') % 5 = 0 then 'alt' || person || '@example.net'
+                    else 'p' || person || '@example.com'
+                end as email,
+                case
+                    when phone_roll < 50 then null
+                    when phone_roll < 60 and hash(person, 'family') % 50 = 0
+                        then '+6129' || lpad(cast(person // 4 % 10000000 as varchar), 7, '0')
+                    else '+614' || lpad(cast(person % 100000000 as varchar), 8, '0')
+                end as phone,
+                'name' || (hash(person, 'name') % 5000) as first_name
+            from numbered
+        )
+        select
+            'bench__records:' || lpad(cast(i as varchar), 10, '0') as customer_record_id,
+            'bench' as source_system,
+            'records' as source_table,
+            cast(i as varchar) as record_key,
+            email,
+            cast(null as varchar) as secondary_email,
+            phone as phone_e164,
+            cast(null as varchar) as secondary_phone_e164,
+            first_name,
+            'Smith' as last_name,
+            'AU' as country_code,
+            cast(null as varchar) as consent_method,
+            cast(null as boolean) as marketing_opt_in,
+            false as is_unsubscribed,
+            timestamp '2025-01-01' + to_seconds(i % 1000000) as record_created_at,
+            timestamp '2025-01-01' + to_seconds(i % 1000000) as record_updated_at
+        from shaped
+    """)
+
+
+def model_times(target_dir: Path) -> dict[str, float]:
+    results = json.loads((target_dir / "run_results.json").read_text())["results"]
+    return {r["unique_id"].split(".")[-1]: r["execution_time"] for r in results}
+
+
+def bench(records: int, workdir: Path, progress=print) -> dict:
+    db = workdir / f"identity_{records}.duckdb"
+    if db.exists():
+        db.unlink()
+    started = time.perf_counter()
+    with duckdb.connect(str(db)) as con:
+        write_records(con, records)
+    progress(f"  {records:,} records written in {time.perf_counter() - started:.1f} s")
+    dbt_vars = json.dumps({"identity_benchmark": True, "customer_record_models": ["int_customer_records__benchmark"]})
+    run_dbt(["seed", "--select", "blocklisted_identifiers", "--vars", dbt_vars], db)
+    run_dbt(["run", "--select", "int_customer_records__benchmark+", "--exclude", "int_customer_ids+",
+             "dim_customers", "audit_identity_guarded_identifiers", "--vars", dbt_vars, "--threads", "1"], db)
+    times = model_times(db.parent / f"{db.stem}_dbt" / "target")
+    progress("  resolution models done: " + ", ".join(f"{m} {times[m]:.1f} s" for m in RESOLUTION_MODELS))
+
+    t0 = time.perf_counter()
+    with duckdb.connect(str(db), read_only=True) as con:
+        edges = con.execute("select record_node_id, identifier_node_id from intermediate.int_customer_identity_edges"
+                            ).fetchnumpy()
+        rounds, ours = con.execute("select max(propagation_rounds), count(distinct component_id) "
+                                   "from intermediate.int_customer_components").fetchone()
+        record_nodes = con.execute("select count(*) from intermediate.int_customer_record_nodes").fetchone()[0]
+    t1 = time.perf_counter()
+    a = edges["record_node_id"].astype(np.int64) - 1
+    b = edges["identifier_node_id"].astype(np.int64) - 1
+    n = int(max(a.max(initial=0), b.max(initial=0)) + 1)
+    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n)).tocsr()
+    count, labels = connected_components(graph, directed=False)
+    t2 = time.perf_counter()
+    # components over record nodes only (identifier nodes always sit in a record's component)
+    scipy_components = len(np.unique(labels[:record_nodes]))
+    assert scipy_components == ours, f"partition sizes differ: scipy {scipy_components}, ours {ours}"
+    resolution = sum(times[m] for m in RESOLUTION_MODELS[1:])
+    return {
+        "records": records, "edges": len(a), "customers": ours, "rounds": rounds,
+        "components_model_s": times["int_customer_components"], "resolution_models_s": resolution,
+        "scipy_s": t2 - t1, "scipy_with_read_s": t2 - t0,
+        "ratio_components": times["int_customer_components"] / (t2 - t1),
+        "ratio_end_to_end": resolution / (t2 - t0),
+        "peak_rss_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--records", type=int, nargs="+", default=[1_000_000, 5_000_000])
+    parser.add_argument("--report", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    args = parser.parse_args(argv)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in args.records:
+            print(f"==> identity resolution on {size:,} records")
+            rows.append(bench(size, Path(tmp)))
+            r = rows[-1]
+            print(f"  components model {r['components_model_s']:.1f} s vs scipy {r['scipy_s']:.1f} s "
+                  f"({r['ratio_components']:.1f}x); resolution models {r['resolution_models_s']:.1f} s vs scipy "
+                  f"with reading the edges {r['scipy_with_read_s']:.1f} s ({r['ratio_end_to_end']:.1f}x); "
+                  f"{r['rounds']} rounds; peak RSS {r['peak_rss_gb']:.1f} GB")
+    lines = [
+        f"\n## Identity resolution ({datetime.now(timezone.utc):%Y-%m-%d}, {os.cpu_count()} cores)\n",
+        "`python scripts/benchmark_identity_resolution.py`: synthetic records, resolution models run by dbt in",
+        "process (1 thread), scipy's connected_components on the same edges in the same run.\n",
+        "| records | edges | customers | rounds | components model | scipy | ratio | resolution models "
+        "| scipy + read edges | ratio | peak RSS |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(f"| {r['records']:,} | {r['edges']:,} | {r['customers']:,} | {r['rounds']} "
+                     f"| {r['components_model_s']:.1f} s | {r['scipy_s']:.2f} s | {r['ratio_components']:.1f}x "
+                     f"| {r['resolution_models_s']:.1f} s | {r['scipy_with_read_s']:.2f} s "
+                     f"| {r['ratio_end_to_end']:.1f}x | {r['peak_rss_gb']:.1f} GB |")
+    with args.report.open("a", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n")
+    print(f"appended to {args.report}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

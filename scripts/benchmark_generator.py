@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Time the scale generator (demo_data.scale.generate_scale) at one or more sizes.
+
+    python scripts/benchmark_generator.py                    # 1,000,000 orders
+    python scripts/benchmark_generator.py 1000000 10000000   # several sizes, smallest first
+
+Each size is generated into a temporary folder under /tmp (or $TMPDIR) that is deleted afterwards:
+nothing is kept. Prints the time, landing rows per second, the size on disk and the peak resident
+memory of this process (resource.getrusage: the generator runs in-process, DuckDB included; with
+several sizes it is the peak so far, so give them smallest first).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from demo_data.scale import generate_scale
+
+
+def _peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _size_on_disk(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sizes", nargs="*", type=int, default=[1_000_000], metavar="ORDERS",
+                        help="numbers of orders to generate (default 1000000)")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--quiet", action="store_true", help="do not print the generator's progress lines")
+    args = parser.parse_args(argv)
+    progress = (lambda _: None) if args.quiet else (lambda line: print(f"    {line}", flush=True))
+    results = []
+    for orders in args.sizes:
+        work = Path(tempfile.mkdtemp(prefix="scale_benchmark_"))
+        try:
+            print(f"==> {orders:,} orders into {work}", flush=True)
+            started = time.perf_counter()
+            counts = generate_scale(work / "raw", work / "ground_truth", orders=orders, seed=args.seed,
+                                    progress=progress)
+            elapsed = time.perf_counter() - started
+            rows = sum(counts.values())
+            size = _size_on_disk(work)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        peak = _peak_rss_mib()
+        results.append((orders, elapsed, rows, size, peak))
+        print(f"    {orders:,} orders: {elapsed:.1f} s, {rows:,} landing rows ({rows / elapsed:,.0f} rows/s, "
+              f"{orders / elapsed:,.0f} orders/s), {size / 2**30:.2f} GiB written, peak RSS {peak:,.0f} MiB",
+              flush=True)
+    print("\norders        seconds   rows/s       GiB   peak RSS MiB")
+    for orders, elapsed, rows, size, peak in results:
+        print(f"{orders:<12,}  {elapsed:7.1f}   {rows / elapsed:<11,.0f}  {size / 2**30:5.2f}  {peak:,.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

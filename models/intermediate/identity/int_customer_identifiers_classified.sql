@@ -17,20 +17,6 @@ blocklist as (
     select * from {{ ref('blocklisted_identifiers') }}
 ),
 
-other_kind as (
-    -- for each identifier, the identifiers of the other kind on the same records
-    select
-        identifiers.identifier_type,
-        identifiers.identifier_value,
-        count(distinct other.identifier_value) as other_identifier_count
-    from identifiers
-    inner join identifiers as other
-        on
-            identifiers.customer_record_id = other.customer_record_id
-            and identifiers.identifier_type != other.identifier_type
-    group by identifiers.identifier_type, identifiers.identifier_value
-),
-
 stats as (
     select
         identifier_type,
@@ -39,6 +25,33 @@ stats as (
         count(distinct first_name_key) as people_count
     from identifiers
     group by identifier_type, identifier_value
+),
+
+candidates as (
+    -- only an identifier behind enough people can be shared: count the other kind for those alone
+    select
+        identifier_type,
+        identifier_value
+    from stats
+    where people_count >= {{ var('identity_shared_identifier_min_people') }}
+),
+
+other_kind as (
+    -- for each candidate, the identifiers of the other kind on the same records
+    select
+        identifiers.identifier_type,
+        identifiers.identifier_value,
+        count(distinct other.identifier_value) as other_identifier_count
+    from candidates
+    inner join identifiers
+        on
+            candidates.identifier_type = identifiers.identifier_type
+            and candidates.identifier_value = identifiers.identifier_value
+    inner join identifiers as other
+        on
+            identifiers.customer_record_id = other.customer_record_id
+            and identifiers.identifier_type != other.identifier_type
+    group by identifiers.identifier_type, identifiers.identifier_value
 ),
 
 final as (

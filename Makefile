@@ -17,10 +17,10 @@ export DUCKDB_PATH ?= $(CURDIR)/warehouse.duckdb
 
 GENERATOR := scripts/generate_demo_data.py $(wildcard scripts/demo_data/*.py)
 
-.PHONY: help build test lint data figures score bench-identity install lock clean
+.PHONY: help build test lint data figures score bench-identity bench-generator install lock clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
 
 install: $(VENV)/.installed ## create .venv and install the pinned dependencies (requirements.lock)
 
@@ -58,6 +58,9 @@ score: install ## score identity resolution in the built warehouse against the d
 
 bench-identity: install ## benchmark identity resolution against scipy on 1M and 5M records (appends docs/benchmarks.md)
 	$(PY) scripts/benchmark_identity_resolution.py
+
+bench-generator: install ## time the --scale generator at 1M and 10M orders (appends docs/benchmarks.md)
+	$(PY) scripts/benchmark_generator.py --quiet 1000000 10000000
 
 lint: install ## sqlfluff on models, macros and tests
 	$(VENV)/bin/sqlfluff lint --processes 2 models tests/generic

@@ -37,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="numbers of orders to generate (default 1000000)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--quiet", action="store_true", help="do not print the generator's progress lines")
+    parser.add_argument("--report", type=Path, default=Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md",
+                        help="markdown file the figures are appended to (default docs/benchmarks.md)")
     args = parser.parse_args(argv)
     progress = (lambda _: None) if args.quiet else (lambda line: print(f"    {line}", flush=True))
     results = []
@@ -60,6 +62,14 @@ def main(argv: list[str] | None = None) -> int:
     print("\norders        seconds   rows/s       GiB   peak RSS MiB")
     for orders, elapsed, rows, size, peak in results:
         print(f"{orders:<12,}  {elapsed:7.1f}   {rows / elapsed:<11,.0f}  {size / 2**30:5.2f}  {peak:,.0f}")
+    lines = [f"\n## Demo data at scale ({time.strftime('%Y-%m-%d')})\n",
+             "`python scripts/benchmark_generator.py 1000000 10000000`: `generate_demo_data.py --scale` in process.\n",
+             "| orders | seconds | landing rows/s | written | peak RSS |", "|---:|---:|---:|---:|---:|"]
+    lines += [f"| {orders:,} | {elapsed:.1f} | {rows / elapsed:,.0f} | {size / 2**30:.2f} GiB | {peak:,.0f} MiB |"
+              for orders, elapsed, rows, size, peak in results]
+    with args.report.open("a", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n")
+    print(f"appended to {args.report}")
     return 0
 
 

@@ -30,8 +30,8 @@ final as (
         'webshop' as source_system,
         full_name,
         -- best-effort split on the first space; a one-word name has no last name
-        split_part(full_name, ' ', 1) as first_name,
-        nullif(substr(full_name, length(split_part(full_name, ' ', 1)) + 2), '') as last_name,
+        {{ first_word('full_name') }} as first_name,
+        {{ after_first_word('full_name') }} as last_name,
         {{ normalize_email('email_raw') }} as email,
         email_raw,
         {{ normalize_phone('phone_raw', "'" ~ var('default_phone_country')['webshop'] ~ "'") }} as phone_e164,

@@ -46,7 +46,7 @@ parsed as (
 
         -- timestamps: local time with the account's UTC offset, converted to UTC
         {{ utc_from_text('source."Created At"', '%Y-%m-%d %H:%M:%S %z') }} as created_at,
-        timezone('UTC', try_cast(source._extracted_at as timestamptz)) as extracted_at,
+        {{ utc_from_iso_text('source._extracted_at') }} as extracted_at,
 
         -- lineage
         source."Created At" as created_at_raw,

@@ -51,7 +51,7 @@ parsed as (
         -- time: local wall-clock time plus a zone abbreviation
         try_strptime(source.date || ' ' || source.time, '%m/%d/%Y %H:%M:%S') as transacted_at_local,
         upper(trim(source.timezone)) as timezone_abbreviation,
-        timezone('UTC', try_cast(source._extracted_at as timestamptz)) as extracted_at,
+        {{ utc_from_iso_text('source._extracted_at') }} as extracted_at,
 
         -- lineage
         source.fee as fee_raw,

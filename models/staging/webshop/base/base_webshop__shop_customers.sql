@@ -28,23 +28,11 @@ parsed as (
         try_cast(trim(source.repeat_customer) as boolean) as is_repeat_customer,
 
         -- timestamps: timestamptz text, converted to UTC
-        coalesce(
-            {{ utc_from_text('source.first_purchase_at', '%Y-%m-%d %H:%M:%S.%f%z') }},
-            {{ utc_from_text('source.first_purchase_at', '%Y-%m-%d %H:%M:%S%z') }}
-        ) as first_purchase_at,
-        coalesce(
-            {{ utc_from_text('source.last_purchase_at', '%Y-%m-%d %H:%M:%S.%f%z') }},
-            {{ utc_from_text('source.last_purchase_at', '%Y-%m-%d %H:%M:%S%z') }}
-        ) as last_purchase_at,
-        coalesce(
-            {{ utc_from_text('source.created_at', '%Y-%m-%d %H:%M:%S.%f%z') }},
-            {{ utc_from_text('source.created_at', '%Y-%m-%d %H:%M:%S%z') }}
-        ) as created_at,
-        coalesce(
-            {{ utc_from_text('source.updated_at', '%Y-%m-%d %H:%M:%S.%f%z') }},
-            {{ utc_from_text('source.updated_at', '%Y-%m-%d %H:%M:%S%z') }}
-        ) as updated_at,
-        timezone('UTC', try_cast(source._extracted_at as timestamptz)) as extracted_at,
+        {{ utc_from_postgres('source.first_purchase_at') }} as first_purchase_at,
+        {{ utc_from_postgres('source.last_purchase_at') }} as last_purchase_at,
+        {{ utc_from_postgres('source.created_at') }} as created_at,
+        {{ utc_from_postgres('source.updated_at') }} as updated_at,
+        {{ utc_from_iso_text('source._extracted_at') }} as extracted_at,
 
         -- lineage
         source.first_purchase_at as first_purchase_at_raw,

@@ -28,15 +28,9 @@ parsed as (
         upper(nullif(trim(source.country), '')) as country_code,
 
         -- timestamps: timestamptz text, converted to UTC
-        coalesce(
-            {{ utc_from_text('source.created_at', '%Y-%m-%d %H:%M:%S.%f%z') }},
-            {{ utc_from_text('source.created_at', '%Y-%m-%d %H:%M:%S%z') }}
-        ) as created_at,
-        coalesce(
-            {{ utc_from_text('source.updated_at', '%Y-%m-%d %H:%M:%S.%f%z') }},
-            {{ utc_from_text('source.updated_at', '%Y-%m-%d %H:%M:%S%z') }}
-        ) as updated_at,
-        timezone('UTC', try_cast(source._extracted_at as timestamptz)) as extracted_at,
+        {{ utc_from_postgres('source.created_at') }} as created_at,
+        {{ utc_from_postgres('source.updated_at') }} as updated_at,
+        {{ utc_from_iso_text('source._extracted_at') }} as extracted_at,
 
         -- lineage
         source.created_at as created_at_raw,

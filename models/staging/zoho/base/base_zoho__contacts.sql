@@ -36,7 +36,7 @@ parsed as (
             as created_at,
         {{ utc_from_local('source."Modified Time"', '%Y-%m-%d %H:%M:%S', "'" ~ var('zoho_org_timezone') ~ "'") }}
             as updated_at,
-        timezone('UTC', try_cast(source._extracted_at as timestamptz)) as extracted_at,
+        {{ utc_from_iso_text('source._extracted_at') }} as extracted_at,
 
         -- lineage
         source."Created Time" as created_time_raw,

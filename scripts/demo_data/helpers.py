@@ -55,9 +55,3 @@ def exact_flags(rng: np.random.Generator, n: int, k: int) -> np.ndarray:
     flags[rng.choice(n, size=k, replace=False)] = True
     return flags
 
-
-def scale_to(values: list[float], target_total: float) -> list[float]:
-    """Scale positive money amounts so they add up to target_total (to the cent, give or take rounding)."""
-    current = sum(values)
-    factor = target_total / current if current else 1.0
-    return [round(v * factor, 2) for v in values]

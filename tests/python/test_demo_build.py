@@ -8,7 +8,6 @@ accounted for when counted independently from the landing files with Python.
 from __future__ import annotations
 
 import csv
-import json
 from collections import Counter
 
 import duckdb

@@ -17,6 +17,8 @@ export DUCKDB_PATH ?= $(CURDIR)/warehouse.duckdb
 
 GENERATOR := scripts/generate_demo_data.py $(wildcard scripts/demo_data/*.py)
 
+SQL_PATHS := models tests/generic tests/reconciliation
+
 .PHONY: help build test lint data figures score bench-identity bench-generator install lock clean
 
 help: ## list the targets
@@ -62,11 +64,10 @@ bench-identity: install ## benchmark identity resolution against scipy on 1M and
 bench-generator: install ## time the --scale generator at 1M and 10M orders (appends docs/benchmarks.md)
 	$(PY) scripts/benchmark_generator.py --quiet 1000000 10000000
 
-lint: install ## sqlfluff on models, macros and tests
-	$(VENV)/bin/sqlfluff lint --processes 2 models tests/generic
+lint: install ## sqlfluff on the models and the SQL tests
+	$(VENV)/bin/sqlfluff lint --processes 2 $(SQL_PATHS)
 
-test: install ## run every test: lint, then pytest (which builds the demo warehouse on a temporary DuckDB file)
-	$(VENV)/bin/sqlfluff lint --processes 2 models tests/generic
+test: install lint ## run every test: lint, then pytest (which builds the demo warehouse on a temporary DuckDB file)
 	$(PY) -m pytest
 
 lock: ## re-resolve requirements.txt into requirements.lock (needs the registry)

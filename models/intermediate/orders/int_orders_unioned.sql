@@ -1,0 +1,24 @@
+{#-
+    Every order and transaction of every source in one shape: the order contract (docs/orders.md,
+    enforced by the model contract in _orders__models.yml). The models are listed in the project
+    var order_models; a new source of orders joins by conforming to the contract and adding its
+    model there.
+-#}
+{%- set columns = [
+    'order_key', 'order_id', 'source_system', 'source_table', 'customer_record_id', 'transaction_type',
+    'order_status', 'ordered_at', 'event_id', 'event_name', 'offer_id', 'product_name', 'shop_id',
+    'partner_asset_type', 'partner_asset_key', 'currency_code', 'gross_amount', 'discount_amount',
+    'fee_charged_amount', 'refund_amount', 'ticket_count', 'is_free',
+] -%}
+
+with
+
+unioned as (
+    {% for model in var('order_models') -%}
+        select {{ columns | join(', ') }}
+        from {{ ref(model) }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+)
+
+select * from unioned

@@ -1,0 +1,70 @@
+{#-
+    RFM per customer with at least one paid order at the as-of date: recency (days since the last
+    paid order), frequency (paid orders), monetary (spend in the reporting currency).
+    Scores 1-5 by quintile of the customers' rank (macro quintile_score, docs/customer-marts.md),
+    ranking from worst to best (longest recency, fewest orders, least spend first). Ties share the
+    rank of the first of them, so equal values always get equal scores and a large tie takes the
+    score of the quintile it starts in. No id breaks a tie: the scores depend only on the values.
+    The segment comes from seed rfm_segments by the RFM code.
+-#}
+with
+
+summary as (
+    select * from {{ ref('int_customer_order_summary') }}
+    where paid_orders > 0
+),
+
+segments as (
+    select * from {{ ref('rfm_segments') }}
+),
+
+ranked as (
+    select
+        customer_id,
+        as_of_date,
+        days_since_last_purchase as recency_days,
+        paid_orders as frequency,
+        total_spent_reporting as monetary_reporting,
+        rank() over (order by days_since_last_purchase desc) as recency_rank,
+        rank() over (order by paid_orders) as frequency_rank,
+        rank() over (order by total_spent_reporting) as monetary_rank,
+        count(*) over () as customers
+    from summary
+),
+
+scored as (
+    select
+        customer_id,
+        as_of_date,
+        recency_days,
+        frequency,
+        monetary_reporting,
+        {%- for measure in ['recency', 'frequency', 'monetary'] %}
+            {{ quintile_score(measure ~ '_rank', 'customers') }} as {{ measure }}_score{{ ',' if not loop.last }}
+        {%- endfor %}
+    from ranked
+),
+
+final as (
+    select
+        scored.customer_id,
+        scored.as_of_date,
+        scored.recency_days,
+        scored.frequency,
+        scored.monetary_reporting,
+        scored.recency_score,
+        scored.frequency_score,
+        scored.monetary_score,
+        cast(scored.recency_score as varchar)
+        || cast(scored.frequency_score as varchar)
+        || cast(scored.monetary_score as varchar) as rfm_code,
+        segments.segment as rfm_segment
+    from scored
+    left join segments
+        on
+            scored.recency_score = segments.recency_score
+            and scored.frequency_score = segments.frequency_score
+            and scored.monetary_score = segments.monetary_score
+)
+
+select * from final

@@ -1,0 +1,61 @@
+{#-
+    Every staged order and transaction is in fct_orders exactly once, with its money: per source,
+    the row count and the sum of the amount the source states (the total the buyer was charged, or
+    the signed transaction amount) agree to the cent with staging. Returns the sources that differ.
+-#}
+with
+
+staged as (
+    select
+        'humanitix' as source_system,
+        count(*) as order_rows,
+        sum(total_amount) as stated_amount
+    from {{ ref('stg_humanitix__orders') }}
+    union all
+    select
+        'ticket_tailor' as source_system,
+        count(*) as order_rows,
+        sum(total_amount) as stated_amount
+    from {{ ref('stg_ticket_tailor__orders') }}
+    union all
+    select
+        'kajabi' as source_system,
+        count(*) as order_rows,
+        sum(amount) as stated_amount
+    from {{ ref('stg_kajabi__transactions') }}
+    union all
+    select
+        'paypal' as source_system,
+        count(*) as order_rows,
+        sum(gross_amount) as stated_amount
+    from {{ ref('stg_paypal__transactions') }}
+    union all
+    select
+        'webshop' as source_system,
+        count(*) as order_rows,
+        sum(amount) as stated_amount
+    from {{ ref('stg_webshop__shop_orders') }}
+),
+
+marts as (
+    select
+        source_system,
+        count(*) as order_rows,
+        -- what the buyer was charged: gross less discounts; a refund row states minus the refund
+        sum(case when transaction_type = 'refund' then -refund_amount else gross_amount - discount_amount end)
+            as stated_amount
+    from {{ ref('fct_orders') }}
+    group by source_system
+)
+
+select
+    staged.source_system,
+    staged.order_rows as staged_rows,
+    marts.order_rows as mart_rows,
+    staged.stated_amount as staged_amount,
+    marts.stated_amount as mart_amount
+from staged
+left join marts on staged.source_system = marts.source_system
+where
+    marts.order_rows is distinct from staged.order_rows
+    or marts.stated_amount is distinct from staged.stated_amount

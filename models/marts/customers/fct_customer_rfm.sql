@@ -39,9 +39,9 @@ scored as (
         recency_days,
         frequency,
         monetary_reporting,
-        {%- for measure in ['recency', 'frequency', 'monetary'] %}
-            {{ quintile_score(measure ~ '_rank', 'customers') }} as {{ measure }}_score{{ ',' if not loop.last }}
-        {%- endfor %}
+        {{ quintile_score('recency_rank', 'customers') }} as recency_score,
+        {{ quintile_score('frequency_rank', 'customers') }} as frequency_score,
+        {{ quintile_score('monetary_rank', 'customers') }} as monetary_score
     from ranked
 ),
 

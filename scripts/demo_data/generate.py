@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import humanitix, kajabi, paypal, ticket_tailor, webshop, zoho
+from . import humanitix, kajabi, paypal, privacy, ticket_tailor, webshop, zoho
 from .people import PeopleFactory
 from .population import build_population
 
@@ -32,6 +32,7 @@ def generate_demo(raw_dir: Path, truth_dir: Path, seed: int = 42, progress=print
         ("zoho", lambda: zoho.generate(rng, pop.zoho, pop.zoho_duplicates, {p.person_id for p in pop.kajabi})),
         ("paypal", lambda: paypal.generate(rng, pop.paypal)),
         ("webshop", lambda: webshop.generate(rng, pop.webshop, pop.webshop_two_shops)),
+        ("privacy", lambda: privacy.generate(pop.kajabi, pop.ticket_tailor, pop.humanitix)),
     ]:
         progress(f"{name}: generating")
         outputs.append(make())

@@ -9,7 +9,7 @@ expected as (
         count(*) as orders,
         sum(net_amount_reporting) as revenue
     from {{ ref('fct_orders') }}
-    where is_paid and order_date <= {{ as_of_date() }}
+    where is_paid and order_date <= {{ as_of_date() }} and customer_id is not null
     union all
     select
         source_system,
@@ -17,7 +17,7 @@ expected as (
         count(*) as orders,
         sum(net_amount_reporting) as revenue
     from {{ ref('fct_orders') }}
-    where is_paid and order_date <= {{ as_of_date() }}
+    where is_paid and order_date <= {{ as_of_date() }} and customer_id is not null
     group by source_system
 ),
 

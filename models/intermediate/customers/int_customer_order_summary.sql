@@ -8,7 +8,8 @@ with
 
 orders as (
     select * from {{ ref('fct_orders') }}
-    where order_date <= {{ as_of_date() }}
+    -- an erased customer's orders are anonymous: they count in totals, not for any customer
+    where order_date <= {{ as_of_date() }} and customer_id is not null
 ),
 
 summary as (

@@ -19,6 +19,7 @@ matched as (
         orders.order_key,
         assets.partner_id,
         assets.revenue_share_rate,
+        assets.fee_per_ticket,
         assets.valid_from as terms_valid_from
     from orders
     inner join assets

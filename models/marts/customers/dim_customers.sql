@@ -17,6 +17,11 @@ ids as (
     select * from {{ ref('int_customer_ids') }}
 ),
 
+erased as (
+    -- customers who asked to be erased (docs/privacy.md) are not in the marts
+    select distinct customer_id from {{ ref('int_erased_customers') }}
+),
+
 components as (
     -- the records of this run (int_customer_ids also keeps records that have since disappeared)
     select * from {{ ref('int_customer_components') }}
@@ -33,6 +38,7 @@ customer_records as (
     from records
     inner join components on records.customer_record_id = components.customer_record_id
     inner join ids on records.customer_record_id = ids.customer_record_id
+    where ids.customer_id not in (select erased.customer_id from erased)
 ),
 
 named as (

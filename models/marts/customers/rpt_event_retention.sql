@@ -19,6 +19,7 @@ event_orders as (
     from {{ ref('fct_orders') }}
     where
         event_id is not null
+        and customer_id is not null
         and transaction_type = 'sale'
         and order_status in ('completed', 'partially_refunded')
         and order_date <= {{ as_of_date() }}

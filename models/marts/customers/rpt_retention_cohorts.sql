@@ -18,7 +18,7 @@ paid_orders as (
         order_month,
         net_amount_reporting
     from {{ ref('fct_orders') }}
-    where is_paid and order_date <= {{ as_of_date() }}
+    where is_paid and order_date <= {{ as_of_date() }} and customer_id is not null
 ),
 
 scoped as (

@@ -1,11 +1,13 @@
 {#-
     One row per order or transaction from every source, with its customer, partner and money.
     Amounts follow one identity (docs/orders.md):
-        gross = discount + fee + refund + net
+        gross = discount + fee + refund + net,   net = partner share + platform commission
     gross: the price before discounts with the fees the buyer paid; fee: platform and processing
     fees kept (a refund that leaves less than the fees returns them too); net: what is left to
-    share with the partner. Amounts are in the order's currency and, with suffix _reporting, in
-    var reporting_currency at the FX rate of the order's month (seed fx_rates).
+    share; partner share: net x the partner's revenue share, less the fee per ticket of the terms
+    (never below zero on a sale). Amounts are in the order's currency and, with suffix _reporting,
+    in var reporting_currency at the FX rate of the order's month (seed fx_rates).
+    Orders of an erased customer (int_erased_customers) stay, anonymous: no customer, no source ids.
 -#}
 with
 
@@ -19,6 +21,10 @@ partners as (
 
 customer_ids as (
     select * from {{ ref('int_customer_ids') }}
+),
+
+erased as (
+    select distinct customer_id from {{ ref('int_erased_customers') }}
 ),
 
 fx_rates as (
@@ -42,72 +48,93 @@ with_net as (
     from amounts
 ),
 
-final as (
+shared as (
     select
-        with_net.order_key,
-        with_net.order_id,
-        with_net.source_system,
-        with_net.source_table,
-        with_net.customer_record_id,
-        customer_ids.customer_id,
+        with_net.*,
         partners.partner_id,
-        with_net.event_id,
-        with_net.event_name,
-        with_net.offer_id,
-        with_net.shop_id,
-        with_net.product_name,
-        with_net.transaction_type,
-        with_net.order_status,
-        with_net.ordered_at,
-        cast(with_net.ordered_at as date) as order_date,
-        cast(date_trunc('month', with_net.ordered_at) as date) as order_month,
-        with_net.currency_code,
-        with_net.gross_amount,
-        with_net.discount_amount,
-        with_net.fee_amount,
-        with_net.refund_amount,
-        with_net.net_amount,
         partners.revenue_share_rate,
-        cast(round(with_net.net_amount * partners.revenue_share_rate, 2) as decimal(18, 2))
-            as partner_share_amount,
-        '{{ var("reporting_currency") }}' as reporting_currency,
-        cast(order_fx.usd_per_unit / reporting_fx.usd_per_unit as decimal(18, 8)) as fx_rate_to_reporting,
-        {%- for amount in ['gross', 'discount', 'fee', 'refund', 'net'] %}
-            cast(
-                round(with_net.{{ amount }}_amount * order_fx.usd_per_unit / reporting_fx.usd_per_unit, 2)
-                as decimal(18, 2)
-            ) as {{ amount }}_amount_reporting,
-        {%- endfor %}
-        cast(
-            round(
-                with_net.net_amount * partners.revenue_share_rate
-                * order_fx.usd_per_unit / reporting_fx.usd_per_unit,
-                2
-            ) as decimal(18, 2)
-        ) as partner_share_amount_reporting,
-        with_net.ticket_count,
-        with_net.is_free,
-        with_net.refund_amount > 0 as is_refunded,
-        coalesce(with_net.ticket_count >= {{ var('group_booking_min_tickets') }}, false) as is_group_booking,
-        -- a sale that took money and stands (not pending, failed, cancelled or fully refunded)
-        (
-            with_net.transaction_type = 'sale'
-            and with_net.order_status in ('completed', 'partially_refunded')
-            and with_net.gross_amount > 0
-        ) as is_paid,
-        -- the row's amounts belong in revenue: settled sales, refunded sales and refund transactions
-        with_net.order_status in ('completed', 'partially_refunded', 'refunded') as counts_toward_revenue
+        case
+            when with_net.net_amount <= 0 then round(with_net.net_amount * partners.revenue_share_rate, 2)
+            else greatest(
+                round(with_net.net_amount * partners.revenue_share_rate, 2)
+                - partners.fee_per_ticket * coalesce(with_net.ticket_count, 0),
+                0
+            )
+        end as partner_share_amount
     from with_net
     left join partners on with_net.order_key = partners.order_key
-    left join customer_ids on with_net.customer_record_id = customer_ids.customer_record_id
+),
+
+identified as (
+    select
+        shared.*,
+        erased.customer_id is not null as is_customer_erased,
+        customer_ids.customer_id as resolved_customer_id,
+        cast(shared.net_amount - shared.partner_share_amount as decimal(18, 2)) as platform_commission_amount,
+        order_fx.usd_per_unit / reporting_fx.usd_per_unit as fx_rate
+    from shared
+    left join customer_ids on shared.customer_record_id = customer_ids.customer_record_id
+    left join erased on customer_ids.customer_id = erased.customer_id
     left join fx_rates as order_fx
         on
-            with_net.currency_code = order_fx.currency_code
-            and cast(date_trunc('month', with_net.ordered_at) as date) = order_fx.rate_month
+            shared.currency_code = order_fx.currency_code
+            and cast(date_trunc('month', shared.ordered_at) as date) = order_fx.rate_month
     left join fx_rates as reporting_fx
         on
             reporting_fx.currency_code = '{{ var("reporting_currency") }}'
-            and cast(date_trunc('month', with_net.ordered_at) as date) = reporting_fx.rate_month
+            and cast(date_trunc('month', shared.ordered_at) as date) = reporting_fx.rate_month
+),
+
+final as (
+    select
+        -- an erased customer's order keeps its money but loses every link to the person
+        case
+            when is_customer_erased then 'erased:' || md5(order_key) else order_key
+        end as order_key,
+        case when is_customer_erased then null else order_id end as order_id,
+        source_system,
+        source_table,
+        case when is_customer_erased then null else customer_record_id end as customer_record_id,
+        case when is_customer_erased then null else resolved_customer_id end as customer_id,
+        partner_id,
+        event_id,
+        event_name,
+        offer_id,
+        shop_id,
+        product_name,
+        transaction_type,
+        order_status,
+        ordered_at,
+        cast(ordered_at as date) as order_date,
+        cast(date_trunc('month', ordered_at) as date) as order_month,
+        currency_code,
+        gross_amount,
+        discount_amount,
+        fee_amount,
+        refund_amount,
+        net_amount,
+        revenue_share_rate,
+        cast(partner_share_amount as decimal(18, 2)) as partner_share_amount,
+        platform_commission_amount,
+        '{{ var("reporting_currency") }}' as reporting_currency,
+        cast(fx_rate as decimal(18, 8)) as fx_rate_to_reporting,
+        {%- for amount in ['gross', 'discount', 'fee', 'refund', 'net', 'partner_share', 'platform_commission'] %}
+            cast(round({{ amount }}_amount * fx_rate, 2) as decimal(18, 2)) as {{ amount }}_amount_reporting,
+        {%- endfor %}
+        ticket_count,
+        is_free,
+        refund_amount > 0 as is_refunded,
+        coalesce(ticket_count >= {{ var('group_booking_min_tickets') }}, false) as is_group_booking,
+        -- a sale that took money and stands (not pending, failed, cancelled or fully refunded)
+        (
+            transaction_type = 'sale'
+            and order_status in ('completed', 'partially_refunded')
+            and gross_amount > 0
+        ) as is_paid,
+        -- the row's amounts belong in revenue: settled sales, refunded sales and refund transactions
+        order_status in ('completed', 'partially_refunded', 'refunded') as counts_toward_revenue,
+        is_customer_erased
+    from identified
 )
 
 select * from final

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import humanitix, kajabi, paypal, ticket_tailor, webshop, zoho
+from . import humanitix, kajabi, paypal, privacy, ticket_tailor, webshop, zoho
 from .people_pool import build_people
 from .state import ScaleRun
 from .truth import write_truth
@@ -39,7 +39,7 @@ def generate_scale(raw_dir: Path, truth_dir: Path, orders: int, seed: int = 42, 
         gen = ScaleRun(con, raw_dir, orders, seed)
         steps = [("people", build_people), ("humanitix", humanitix.generate),
                  ("ticket_tailor", ticket_tailor.generate), ("kajabi", kajabi.generate), ("zoho", zoho.generate),
-                 ("paypal", paypal.generate), ("webshop", webshop.generate)]
+                 ("paypal", paypal.generate), ("webshop", webshop.generate), ("privacy", privacy.generate)]
         for name, step in steps:
             before = dict(gen.counts)
             t = time.perf_counter()

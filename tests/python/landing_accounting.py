@@ -26,6 +26,7 @@ LANDING_TABLES = {
     ("webshop", "shops"): ("webshop/shops*.csv", "stg_webshop__shops"),
     ("webshop", "shop_customers"): ("webshop/shop_customers*.csv", "stg_webshop__shop_customers"),
     ("webshop", "shop_orders"): ("webshop/shop_orders*.csv", "stg_webshop__shop_orders"),
+    ("privacy", "erasure_requests"): ("privacy/erasure_requests*.csv", "stg_privacy__erasure_requests"),
 }
 
 
@@ -94,4 +95,5 @@ EXPECTED_QUARANTINE = {
     ("webshop", "shop_orders", "negative_amount"): 1,
     ("webshop", "shop_orders", "invalid_timestamp"): 1,
     ("webshop", "shop_orders", "missing_reference"): 1,
+    ("privacy", "erasure_requests", "invalid_identifier"): 1,
 }

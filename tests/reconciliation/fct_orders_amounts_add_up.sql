@@ -2,7 +2,8 @@
     Every order's money ties to the cent, as the partner terms say: gross = discount + fee + refund
     + partner share + platform commission; none of gross, discount, fee, refund negative; net and the
     partner share negative only on a refund row; the partner share is what the terms in force on the
-    order date give (seed partner_assets through int_orders_partners), recomputed here.
+    order date give (seed partner_assets through int_orders_partners), recomputed here, and 0 for an
+    order no terms cover.
 -#}
 with
 
@@ -37,6 +38,7 @@ expected as (
     select
         orders.order_key,
         case
+            when terms.order_key is null then 0
             when orders.net_amount <= 0 then round(orders.net_amount * terms.revenue_share_rate, 2)
             else greatest(
                 round(orders.net_amount * terms.revenue_share_rate, 2)
@@ -46,7 +48,7 @@ expected as (
         end as expected_partner_share
     from orders
     inner join keyed on orders.order_key = keyed.order_key
-    inner join terms on keyed.source_order_key = terms.order_key
+    left join terms on keyed.source_order_key = terms.order_key
 )
 
 select

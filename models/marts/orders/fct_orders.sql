@@ -54,6 +54,8 @@ shared as (
         partners.partner_id,
         partners.revenue_share_rate,
         case
+            -- an order no partner_assets row covers has no partner and so no partner share
+            when partners.partner_id is null then 0
             when with_net.net_amount <= 0 then round(with_net.net_amount * partners.revenue_share_rate, 2)
             else greatest(
                 round(with_net.net_amount * partners.revenue_share_rate, 2)

@@ -1,5 +1,6 @@
-"""Erasure requests at scale (as privacy.py): the landing file every build reads, with one request
-for a person who is not in the data (the scale data carries no known person to erase)."""
+"""Erasure requests at scale (as privacy.py): one person of the pool asks to be erased by email
+(written in upper case), one request names nobody in the data, and one gives a national-format phone,
+which staging quarantines (the same invalid row as the demo)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,15 @@ from .. import privacy as demo
 
 
 def generate(gen) -> None:
-    gen.copy("privacy/erasure_requests.csv", """
-        SELECT 'ER-0001' AS request_id, 'email' AS identifier_type,
-               'never.a.customer@example.org' AS identifier,
-               '2025-11-10T08:00:00+00:00' AS requested_at, '2025-11-15T09:00:00Z' AS _extracted_at
+    gen.copy("privacy/erasure_requests.csv", f"""
+        SELECT * FROM (
+            SELECT 'ER-1001' AS request_id, 'email' AS identifier_type, upper(email) AS identifier,
+                   '2025-11-03T10:15:00+11:00' AS requested_at, '{demo.EXTRACTED_AT}' AS _extracted_at
+            FROM (SELECT email FROM persons ORDER BY hash(person_id), person_id LIMIT 1)
+            UNION ALL
+            SELECT 'ER-1003', 'email', 'never.a.customer@example.org', '2025-11-10T08:00:00+00:00',
+                   '{demo.EXTRACTED_AT}'
+            UNION ALL
+            SELECT 'ER-1004', 'phone', '0412 000 000', '2025-11-12T12:00:00+11:00', '{demo.EXTRACTED_AT}'
+        ) ORDER BY request_id
     """, demo.COLUMNS)

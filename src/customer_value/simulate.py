@@ -1,0 +1,46 @@
+"""Draw customer summaries from BG/NBD and Gamma-Gamma with known parameters (numpy only).
+
+Used by the recovery tests and the benchmark; not part of the modelling API. Time is in the unit
+of ``T`` and ``alpha``; money in the unit of ``gamma``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def simulate_bgnbd(T, r: float, alpha: float, a: float, b: float, seed: int | np.random.Generator = 0):
+    """Repeat purchases (x) and time of the last one (t_x) for customers observed for T each.
+
+    Each customer draws a purchase rate lambda ~ Gamma(r, rate alpha) and a dropout probability
+    p ~ Beta(a, b), buys at time 0 and then as a Poisson process, and drops out right after each
+    repeat purchase with probability p. Exact and vectorised: with N ~ Poisson(lambda T) purchases
+    in (0, T] and dropout after the K-th repeat purchase, K ~ Geometric(p), x = min(N, K) and t_x is
+    the x-th of N uniform order statistics on (0, T], i.e. T Beta(x, N - x + 1).
+    Returns float arrays (x, t_x), with t_x = 0 where x = 0.
+    """
+    rng = np.random.default_rng(seed)
+    T = np.asarray(T, dtype=np.float64)
+    n = T.size
+    rate = rng.gamma(r, 1.0 / alpha, n)
+    dropout = np.clip(rng.beta(a, b, n), 1e-12, 1.0)
+    purchases = rng.poisson(rate * T.ravel())
+    survive = rng.geometric(dropout)  # repeat purchases made before dropping out (>= 1)
+    x = np.minimum(purchases, survive)
+    t_x = np.where(x > 0, T.ravel() * rng.beta(np.maximum(x, 1), purchases - x + 1), 0.0)
+    return x.astype(np.float64).reshape(T.shape), t_x.reshape(T.shape)
+
+
+def simulate_gamma_gamma(x, p: float, q: float, gamma: float, seed: int | np.random.Generator = 0):
+    """Mean repeat value zbar for customers with x repeat purchases (0 where x = 0).
+
+    Each customer draws nu ~ Gamma(q, rate gamma); each repeat purchase is Gamma(p, rate nu), so the
+    sum of x of them is Gamma(p x, rate nu) and zbar is that sum over x.
+    """
+    rng = np.random.default_rng(seed)
+    x = np.asarray(x, dtype=np.float64)
+    nu = rng.gamma(q, 1.0 / gamma, x.shape)
+    repeat = x > 0
+    zbar = np.zeros(x.shape)
+    zbar[repeat] = rng.gamma(p * x[repeat], 1.0 / (x[repeat] * nu[repeat]))
+    return zbar

@@ -227,7 +227,10 @@ def _sample_rows(batch_definition, config) -> list[dict]:
     GX keeps them only in COMPLETE results (at most 200 rows), and a COMPLETE run of a whole suite
     would fetch every unexpected value of every column check; so ask again for this one alone.
     """
-    again = batch_definition.get_batch().validate(config.to_domain_obj(), result_format="COMPLETE")
+    try:
+        again = batch_definition.get_batch().validate(config.to_domain_obj(), result_format="COMPLETE")
+    except Exception:  # only an illustration: the failure itself is already recorded
+        return []
     return ((again.result or {}).get("details") or {}).get("unexpected_rows", [])[:SAMPLE_ROWS]
 
 

@@ -1,0 +1,134 @@
+"""The expectation suites in gx/: all pass on the demo warehouse, and a corrupted mart fails its suites.
+
+Each negative case copies the demo warehouse, corrupts one mart the way a broken model would, and
+requires exactly the suites that depend on that mart to fail, on the expectation that guards the
+rule, while every other suite still passes.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from validate_marts import GX_DIR, main, summary, validate_marts
+
+ROOT = Path(__file__).resolve().parents[2]
+SUITE_DIR = GX_DIR / "expectations"
+
+
+def _suite_files() -> list[Path]:
+    return sorted(SUITE_DIR.rglob("*.json"))
+
+
+def test_every_mart_has_a_suite_named_after_its_table() -> None:
+    marts = {path.stem for path in (ROOT / "models" / "marts").rglob("*.sql")}
+    suites = {}
+    for path in _suite_files():
+        suite = json.loads(path.read_text())
+        name = ".".join(path.relative_to(SUITE_DIR).with_suffix("").parts)
+        assert suite["name"] == name, f"{path}: the suite of table {name} must be named {name!r}"
+        assert suite.get("id"), f"{path}: a suite needs an id (any UUID) to be run"
+        assert suite["meta"].get("table") == name, f"{path}: meta.table must be {name!r}"
+        for expectation in suite["expectations"]:
+            query = expectation["kwargs"].get("unexpected_rows_query")
+            assert query is None or "{batch}" in query, f"{path}: custom SQL must read its table as {{batch}}"
+        suites[name] = suite["id"]
+    assert len(set(suites.values())) == len(suites), "suite ids must be unique"
+    missing = sorted(f"marts.{mart}" for mart in marts if f"marts.{mart}" not in suites)
+    assert missing == [], f"marts without an expectation suite (docs/data-quality.md, 'A new mart'): {missing}"
+
+
+@pytest.fixture(scope="module")
+def demo_report(demo_warehouse, tmp_path_factory: pytest.TempPathFactory):
+    return validate_marts(demo_warehouse.duckdb_path, output_dir=tmp_path_factory.mktemp("gx"),
+                          progress=lambda _: None)
+
+
+@pytest.mark.slow
+def test_every_suite_passes_on_the_demo_warehouse(demo_report) -> None:
+    assert [outcome.suite for outcome in demo_report.outcomes] == sorted(
+        ".".join(path.relative_to(SUITE_DIR).with_suffix("").parts) for path in _suite_files()
+    )
+    assert demo_report.success, summary(demo_report)
+    assert sum(outcome.expectations for outcome in demo_report.outcomes) >= 100
+    assert demo_report.data_docs is not None and demo_report.data_docs.name == "index.html"
+
+
+CORRUPTIONS = {
+    "customer_duplicated": (
+        "insert into marts.dim_customers select * from marts.dim_customers"
+        " where customer_id = (select min(customer_id) from marts.dim_customers)",
+        {"marts.dim_customers": "expect_column_values_to_be_unique(customer_id)"},
+    ),
+    "rfm_score_7": (
+        "update marts.fct_customer_rfm set recency_score = 7"
+        " where customer_id = (select min(customer_id) from marts.fct_customer_rfm)",
+        {"marts.fct_customer_rfm": "expect_column_values_to_be_in_set(recency_score)"},
+    ),
+    "money_identity_broken": (
+        "update marts.fct_orders set net_amount = net_amount + 1"
+        " where order_key = (select min(order_key) from marts.fct_orders)",
+        {"marts.fct_orders": "gross = discount + fee + refund + net"},
+    ),
+    "month_0_retention_0_9": (
+        "update marts.rpt_retention_cohorts set retention_rate = 0.9"
+        " where months_since_first_order = 0 and source_system = 'all'"
+        " and cohort_month = (select max(cohort_month) from marts.rpt_retention_cohorts)",
+        {"marts.rpt_retention_cohorts": "month 0 is the whole cohort"},
+    ),
+    # A model that lost its recency: every buyer at the top churn probability. The distribution
+    # band catches it in the lifecycle mart, and the insights no longer match their rule.
+    "churn_probability_stuck_at_0_8": (
+        "update marts.fct_customer_lifecycle set rule_churn_probability = 0.8 where paid_orders > 0",
+        {"marts.fct_customer_lifecycle": "expect_column_mean_to_be_between(rule_churn_probability)",
+         "marts.fct_customer_insights": "exactly the customers of fct_customer_lifecycle that pass each rule"},
+    ),
+}
+
+
+def _corrupted_copy(demo_warehouse, tmp_path: Path, sql: str) -> Path:
+    copy = tmp_path / "corrupted.duckdb"
+    shutil.copyfile(demo_warehouse.duckdb_path, copy)
+    with duckdb.connect(str(copy)) as con:
+        con.execute(sql)
+    return copy
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("corruption", list(CORRUPTIONS))
+def test_a_corrupted_mart_fails_its_suites_and_only_those(demo_warehouse, tmp_path: Path, corruption) -> None:
+    sql, expected = CORRUPTIONS[corruption]
+    report = validate_marts(_corrupted_copy(demo_warehouse, tmp_path, sql), output_dir=tmp_path / "gx",
+                            progress=lambda _: None)
+    assert sorted(report.failed_suites) == sorted(expected), summary(report)
+    for suite, guard in expected.items():
+        outcome = report.outcome(suite)
+        assert outcome.error is None, outcome.error
+        failed = [f"{failure.expectation}: {failure.description}" for failure in outcome.failures]
+        assert any(guard in failure for failure in failed), f"{suite} did not fail on {guard!r}: {failed}"
+
+
+@pytest.mark.slow
+def test_the_runner_prints_what_failed_and_exits_1(demo_warehouse, tmp_path: Path, capsys) -> None:
+    sql, _ = CORRUPTIONS["rfm_score_7"]
+    corrupted = _corrupted_copy(demo_warehouse, tmp_path, sql)
+    status = main(["--duckdb-path", str(corrupted), "--output-dir", str(tmp_path / "gx")])
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "[8/8] marts.rpt_retention_cohorts" in out  # progress, one line per suite
+    assert "1 of 8 suites failed:" in out
+    assert "expect_column_values_to_be_in_set(recency_score): recency scores are 1-5" in out
+    assert "observed: 1 of " in out and "e.g. [7]" in out
+    assert "recency_score=7" in out  # a row of the failed custom-SQL check (the RFM code)
+    assert f"Data Docs: {tmp_path / 'gx' / 'data_docs' / 'local_site' / 'index.html'}" in out
+    assert (tmp_path / "gx" / "data_docs" / "local_site" / "index.html").is_file()
+
+
+def test_the_runner_exits_2_without_a_warehouse(tmp_path: Path, capsys) -> None:
+    status = main(["--duckdb-path", str(tmp_path / "missing.duckdb"), "--output-dir", str(tmp_path / "gx")])
+    assert status == 2
+    assert "no DuckDB file at" in capsys.readouterr().err

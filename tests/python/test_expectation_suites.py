@@ -25,7 +25,7 @@ def _suite_files() -> list[Path]:
 
 
 def test_every_mart_has_a_suite_named_after_its_table() -> None:
-    marts = {path.stem for path in (ROOT / "models" / "marts").rglob("*.sql")}
+    marts = {path.stem for pattern in ("*.sql", "*.py") for path in (ROOT / "models" / "marts").rglob(pattern)}
     suites = {}
     for path in _suite_files():
         suite = json.loads(path.read_text())
@@ -87,6 +87,28 @@ CORRUPTIONS = {
         {"marts.fct_customer_lifecycle": "expect_column_mean_to_be_between(rule_churn_probability)",
          "marts.fct_customer_insights": "exactly the customers of fct_customer_lifecycle that pass each rule"},
     ),
+    "clv_negative": (
+        "update marts.fct_customer_clv set clv_reporting = -1"
+        " where customer_id = (select min(customer_id) from marts.fct_customer_clv)",
+        {"marts.fct_customer_clv": "expect_column_values_to_be_between(clv_reporting)"},
+    ),
+    "churn_probability_above_1": (
+        "update marts.fct_customer_churn set churn_probability = 1.5"
+        " where customer_id = (select min(customer_id) from marts.fct_customer_churn)",
+        {"marts.fct_customer_churn": "expect_column_values_to_be_between(churn_probability)"},
+    ),
+    # one cent off in one row of the partner summary: the reconciliation with fct_orders fails
+    "partner_gross_off_by_one_cent": (
+        "update marts.rpt_partner_summary set gross_reporting = gross_reporting + 0.01"
+        " where (partner_id, asset_id, order_month) = (select (partner_id, asset_id, order_month)"
+        " from marts.rpt_partner_summary order by partner_id, asset_id, order_month limit 1)",
+        {"marts.rpt_partner_summary": "partner totals reconcile with fct_orders to the cent"},
+    ),
+    "partner_key_leaks_the_customer_id": (
+        "update marts.rpt_partner_customers set customer_key = (select min(customer_id) from marts.dim_customers)"
+        " where customer_key = (select min(customer_key) from marts.rpt_partner_customers)",
+        {"marts.rpt_partner_customers": "the key is not a customer id"},
+    ),
 }
 
 
@@ -119,8 +141,9 @@ def test_the_runner_prints_what_failed_and_exits_1(demo_warehouse, tmp_path: Pat
     status = main(["--duckdb-path", str(corrupted), "--output-dir", str(tmp_path / "gx")])
     out = capsys.readouterr().out
     assert status == 1
-    assert "[8/8] marts.rpt_retention_cohorts" in out  # progress, one line per suite
-    assert "1 of 8 suites failed:" in out
+    suites = len(_suite_files())
+    assert f"[{suites}/{suites}] marts.rpt_retention_cohorts" in out  # progress, one line per suite
+    assert f"1 of {suites} suites failed:" in out
     assert "expect_column_values_to_be_in_set(recency_score): recency scores are 1-5" in out
     assert "observed: 1 of " in out and "e.g. [7]" in out
     assert "recency_score=7" in out  # a row of the failed custom-SQL check (the RFM code)

@@ -120,9 +120,12 @@ final as (
         platform_commission_amount,
         '{{ var("reporting_currency") }}' as reporting_currency,
         cast(fx_rate as decimal(18, 8)) as fx_rate_to_reporting,
-        {%- for amount in ['gross', 'discount', 'fee', 'refund', 'net', 'partner_share', 'platform_commission'] %}
+        {%- for amount in ['gross', 'discount', 'fee', 'refund', 'net', 'partner_share'] %}
             cast(round({{ amount }}_amount * fx_rate, 2) as decimal(18, 2)) as {{ amount }}_amount_reporting,
         {%- endfor %}
+        -- what is left of the net, so that net = partner share + commission holds to the cent here too
+        cast(round(net_amount * fx_rate, 2) - round(partner_share_amount * fx_rate, 2) as decimal(18, 2))
+            as platform_commission_amount_reporting,
         ticket_count,
         is_free,
         refund_amount > 0 as is_refunded,

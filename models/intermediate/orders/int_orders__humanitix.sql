@@ -33,7 +33,8 @@ final as (
         orders.fee_amount as fee_charged_amount,
         orders.refund_amount,
         orders.ticket_count,
-        orders.is_free
+        orders.is_free,
+        orders.extracted_at
     from orders
     left join events on orders.event_id = events.event_id
 )

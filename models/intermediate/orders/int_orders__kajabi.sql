@@ -35,7 +35,8 @@ final as (
         cast(0 as decimal(18, 2)) as fee_charged_amount,
         case when transactions.is_refund then abs(transactions.amount) else 0 end as refund_amount,
         cast(null as integer) as ticket_count,
-        coalesce(transactions.amount = 0, false) as is_free
+        coalesce(transactions.amount = 0, false) as is_free,
+        transactions.extracted_at
     from transactions
     left join offers on transactions.offer_id = offers.offer_id
 )

@@ -32,7 +32,8 @@ final as (
         abs(fee_amount) as fee_charged_amount,
         case when is_refund then abs(gross_amount) else 0 end as refund_amount,
         cast(null as integer) as ticket_count,
-        coalesce(gross_amount = 0, false) as is_free
+        coalesce(gross_amount = 0, false) as is_free,
+        extracted_at
     from transactions
 )
 

@@ -28,7 +28,8 @@ final as (
         cast(0 as decimal(18, 2)) as fee_charged_amount,
         case when order_status = 'refunded' then amount else 0 end as refund_amount,
         cast(null as integer) as ticket_count,
-        coalesce(amount = 0, false) as is_free
+        coalesce(amount = 0, false) as is_free,
+        extracted_at
     from orders
 )
 

@@ -8,7 +8,7 @@
     'order_key', 'order_id', 'source_system', 'source_table', 'customer_record_id', 'transaction_type',
     'order_status', 'ordered_at', 'event_id', 'event_name', 'offer_id', 'product_name', 'shop_id',
     'partner_asset_type', 'partner_asset_key', 'currency_code', 'gross_amount', 'discount_amount',
-    'fee_charged_amount', 'refund_amount', 'ticket_count', 'is_free',
+    'fee_charged_amount', 'refund_amount', 'ticket_count', 'is_free', 'extracted_at',
 ] -%}
 
 with

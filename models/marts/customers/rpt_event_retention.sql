@@ -36,21 +36,16 @@ customer_events as (
 ),
 
 compared as (
+    -- another event before this one: the customer's earliest event time is earlier than this one's
+    -- (this event's own time is its minimum); after: their latest event time is later. Windows, not a
+    -- self-join, so a customer with many events costs n log n, not n squared.
     select
-        this_event.source_system,
-        this_event.event_id,
-        this_event.customer_id,
-        coalesce(bool_or(other_event.first_ordered_at < this_event.first_ordered_at), false) as bought_before,
-        coalesce(bool_or(other_event.first_ordered_at > this_event.first_ordered_at), false) as bought_after
-    from customer_events as this_event
-    left join customer_events as other_event
-        on
-            this_event.customer_id = other_event.customer_id
-            and not (
-                this_event.source_system = other_event.source_system
-                and this_event.event_id = other_event.event_id
-            )
-    group by this_event.source_system, this_event.event_id, this_event.customer_id
+        source_system,
+        event_id,
+        customer_id,
+        min(first_ordered_at) over (partition by customer_id) < first_ordered_at as bought_before,
+        max(first_ordered_at) over (partition by customer_id) > first_ordered_at as bought_after
+    from customer_events
 ),
 
 events as (

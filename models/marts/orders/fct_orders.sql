@@ -8,12 +8,53 @@
     (never below zero on a sale). Amounts are in the order's currency and, with suffix _reporting,
     in var reporting_currency at the FX rate of the order's month (seed fx_rates).
     Orders of an erased customer (int_erased_customers) stay, anonymous: no customer, no source ids.
+    Incremental: a run reloads new and re-extracted orders, orders whose customer changed (merges)
+    and orders of newly erased customers; everything else stays (docs/orders.md).
 -#}
+{{ config(
+    materialized='incremental',
+    unique_key='order_sk',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+
 with
+
+-- the linter renders both branches of is_incremental(): no indent check in this part
+-- noqa: disable=LT02
+{% if is_incremental() %}
+changed as (
+    -- Incremental run: the orders to (re)load. Partner terms or FX rates edited in the seeds need
+    -- a --full-refresh (docs/orders.md).
+    -- new orders, and orders in a later extract than the one loaded (late updates, refunds)
+    select unioned.order_key
+    from {{ ref('int_orders_unioned') }} as unioned
+    left join {{ this }} as loaded on md5(unioned.order_key) = loaded.order_sk
+    where loaded.order_sk is null or unioned.extracted_at is distinct from loaded.extracted_at
+    union
+    -- orders whose customer changed in this run (identity merges and splits)
+    select unioned.order_key
+    from {{ ref('int_orders_unioned') }} as unioned
+    inner join {{ ref('int_customer_ids') }} as ids on unioned.customer_record_id = ids.customer_record_id
+    where ids.previous_customer_id is distinct from ids.customer_id
+    union
+    -- orders of customers erased since they were loaded
+    select unioned.order_key
+    from {{ ref('int_orders_unioned') }} as unioned
+    inner join {{ ref('int_customer_ids') }} as ids on unioned.customer_record_id = ids.customer_record_id
+    inner join {{ ref('int_erased_customers') }} as newly_erased on ids.customer_id = newly_erased.customer_id
+    inner join {{ this }} as loaded on md5(unioned.order_key) = loaded.order_sk
+    where not loaded.is_customer_erased
+),
+{% endif %}
 
 orders as (
     select * from {{ ref('int_orders_unioned') }}
+    {%- if is_incremental() %}
+    where order_key in (select changed.order_key from changed)
+    {%- endif %}
 ),
+-- noqa: enable=LT02
 
 partners as (
     select * from {{ ref('int_orders_partners') }}
@@ -89,6 +130,8 @@ identified as (
 
 final as (
     select
+        -- the row's stable key for incremental loads (the same before and after an erasure)
+        md5(order_key) as order_sk,
         -- an erased customer's order keeps its money but loses every link to the person
         case
             when is_customer_erased then 'erased:' || md5(order_key) else order_key
@@ -138,7 +181,8 @@ final as (
         ) as is_paid,
         -- the row's amounts belong in revenue: settled sales, refunded sales and refund transactions
         order_status in ('completed', 'partially_refunded', 'refunded') as counts_toward_revenue,
-        is_customer_erased
+        is_customer_erased,
+        extracted_at
     from identified
 )
 

@@ -1,10 +1,17 @@
 {%- set default_country = var('default_phone_country')['humanitix'] -%}
+{{ config(
+    materialized='incremental',
+    unique_key='order_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+
 
 with
 
 orders as (
     select * from {{ ref('base_humanitix__orders') }}
-    where quarantine_reason is null and version_rank = 1
+    where quarantine_reason is null and version_rank = 1 {{ new_landing_files_only() }}
 ),
 
 final as (

@@ -1,8 +1,15 @@
+{{ config(
+    materialized='incremental',
+    unique_key='transaction_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+
 with
 
 transactions as (
     select * from {{ ref('base_kajabi__transactions') }}
-    where quarantine_reason is null and version_rank = 1
+    where quarantine_reason is null and version_rank = 1 {{ new_landing_files_only() }}
 ),
 
 typed as (

@@ -1,8 +1,15 @@
+{{ config(
+    materialized='incremental',
+    unique_key='order_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+
 with
 
 orders as (
     select * from {{ ref('base_ticket_tailor__orders') }}
-    where quarantine_reason is null and version_rank = 1
+    where quarantine_reason is null and version_rank = 1 {{ new_landing_files_only() }}
 ),
 
 final as (

@@ -1,8 +1,15 @@
+{{ config(
+    materialized='incremental',
+    unique_key='shop_order_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+
 with
 
 shop_orders as (
     select * from {{ ref('base_webshop__shop_orders') }}
-    where quarantine_reason is null and version_rank = 1
+    where quarantine_reason is null and version_rank = 1 {{ new_landing_files_only() }}
 ),
 
 final as (

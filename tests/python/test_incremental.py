@@ -1,0 +1,110 @@
+"""An incremental run gives the marts a full build gives.
+
+Day N: the demo landing data without its later extracts (Humanitix, Kajabi contacts, PayPal and
+Ticket Tailor each have a second, later export with new records and updates to old ones, refunds
+among them) and with no erasure request. Day N+1: those extracts, the erasure requests, and a new
+Kajabi contacts export whose one contact holds the email of one existing customer and the phone of
+another, so identity resolution merges two customers that already had ids. A full build on day N
+followed by an incremental run on day N+1 must give the marts of a full build on day N+1 (customer
+ids compared through their records, see mart_comparison).
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import run_dbt
+from mart_comparison import compare_marts
+
+LATER_EXTRACTS = ["humanitix/orders_2025-07-14.jsonl", "kajabi/contacts_2025-11-12.csv",
+                  "paypal/activity_2025-11-12.csv", "ticket_tailor/orders_2025-11-15.jsonl"]
+MODELS_ONLY = ["build", "--exclude", "resource_type:test", "resource_type:unit_test"]
+
+pytestmark = pytest.mark.slow
+
+
+def _build(args: list[str], raw_dir: Path, duckdb_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("RAW_DATA_DIR", str(raw_dir))
+    run_dbt(args, duckdb_path)
+
+
+def _merging_contact(duckdb_path: Path) -> dict:
+    """A Kajabi contact with the email of one existing customer and the phone of another, both of the
+    same first name (so neither identifier starts to look shared by several people)."""
+    with duckdb.connect(str(duckdb_path), read_only=True) as con:
+        email, phone, first, second, name = con.sql("""
+            with links as (
+                select unpivoted.identifier_type, unpivoted.identifier_value, ids.customer_id,
+                    customers.first_name
+                from intermediate.int_customer_identifiers_unpivoted as unpivoted
+                inner join intermediate.int_customer_identifiers_classified as classified
+                    using (identifier_type, identifier_value)
+                inner join intermediate.int_customer_ids as ids using (customer_record_id)
+                inner join marts.dim_customers as customers using (customer_id)
+                where classified.is_link and classified.people_count = 1
+            )
+            select emails.identifier_value, phones.identifier_value, emails.customer_id, phones.customer_id,
+                emails.first_name
+            from links as emails inner join links as phones
+                on emails.identifier_type = 'email' and phones.identifier_type = 'phone'
+                and emails.customer_id < phones.customer_id and emails.first_name = phones.first_name
+            order by 1, 2 limit 1""").fetchone()
+    return {"ID": "1849999999", "Name": f"{name} Merged", "Email": email, "Phone Number": phone, "City": "",
+            "State": "", "Country": "US", "Tags": "", "Subscribed": "false",
+            "Created At": "2025-11-19 10:00:00 -0700", "Updated At": "2025-11-19 10:00:00 -0700",
+            "_extracted_at": "2025-11-20T07:00:00Z", "_customers": (first, second)}
+
+
+def test_an_incremental_run_gives_the_marts_of_a_full_build(demo_landing, tmp_path: Path, monkeypatch) -> None:
+    raw_all, _ = demo_landing
+    day_n = tmp_path / "raw"
+    shutil.copytree(raw_all, day_n)
+    for path in LATER_EXTRACTS:
+        (day_n / path).unlink()
+    requests = day_n / "privacy" / "erasure_requests.csv"
+    requests.write_text(requests.read_text().splitlines()[0] + "\n")
+    incremental = tmp_path / "incremental" / "demo.duckdb"
+    incremental.parent.mkdir()
+    _build(MODELS_ONLY, day_n, incremental, monkeypatch)
+
+    # day N+1 lands
+    for path in LATER_EXTRACTS + ["privacy/erasure_requests.csv"]:
+        shutil.copy(raw_all / path, day_n / path)
+    contact = _merging_contact(incremental)
+    first, second = contact.pop("_customers")
+    with (day_n / "kajabi" / "contacts_2025-11-20.csv").open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(contact))
+        writer.writeheader()
+        writer.writerow(contact)
+    with duckdb.connect(str(incremental), read_only=True) as con:
+        before = con.sql("select count(*) from marts.fct_orders").fetchone()[0]
+
+    _build(MODELS_ONLY, day_n, incremental, monkeypatch)
+    full = tmp_path / "full" / "demo.duckdb"
+    full.parent.mkdir()
+    _build(MODELS_ONLY, day_n, full, monkeypatch)
+
+    with duckdb.connect(str(incremental), read_only=True) as con:
+        # the run did add orders, merged the two customers and recorded the absorbed id
+        assert con.sql("select count(*) from marts.fct_orders").fetchone()[0] > before
+        merged = con.sql(f"""select count(distinct customer_id) from intermediate.int_customer_ids
+                             where previous_customer_id in ('{first}', '{second}')""").fetchone()[0]
+        assert merged == 1
+        assert con.sql(f"""select count(*) from intermediate.int_customer_identity_changes
+                           where absorbed_customer_id in ('{first}', '{second}')""").fetchone()[0] == 1
+        assert con.sql("select count(*) from marts.fct_orders where is_customer_erased").fetchone()[0] > 0
+    assert compare_marts(incremental, full) == {}
+
+
+def test_the_comparison_sees_a_difference(demo_warehouse, tmp_path: Path) -> None:
+    copy = tmp_path / demo_warehouse.duckdb_path.name
+    shutil.copy(demo_warehouse.duckdb_path, copy)
+    with duckdb.connect(str(copy)) as con:
+        con.execute("update marts.fct_customer_rfm set monetary_reporting = monetary_reporting + 0.01 "
+                    "where customer_id = (select min(customer_id) from marts.fct_customer_rfm)")
+    assert list(compare_marts(demo_warehouse.duckdb_path, copy)) == ["fct_customer_rfm"]

@@ -19,7 +19,7 @@ GENERATOR := scripts/generate_demo_data.py $(wildcard scripts/demo_data/*.py)
 
 SQL_PATHS := models tests/generic tests/reconciliation tests/customer_value
 
-.PHONY: help build test lint data figures score validate bench-identity bench-generator bench-clv install lock clean
+.PHONY: help build test lint data figures score validate bench-identity bench-generator bench-clv bench-build install lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -67,6 +67,9 @@ bench-identity: install ## benchmark identity resolution against scipy on 1M and
 
 bench-generator: install ## time the --scale generator at 1M and 10M orders (appends docs/benchmarks.md)
 	$(PY) scripts/benchmark_generator.py --quiet 1000000 10000000
+
+bench-build: install ## full dbt build at 100k, 1M and 10M orders: time per layer, floor, peak memory, 1% incremental (appends docs/benchmarks.md)
+	$(PY) scripts/benchmark_build.py
 
 bench-clv: install ## fit and score BG/NBD + Gamma-Gamma CLV on 1M customers against lifetimes (appends docs/benchmarks.md)
 	$(PY) scripts/benchmark_clv.py

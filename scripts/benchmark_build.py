@@ -111,13 +111,36 @@ def add_one_percent(raw: Path, orders: int) -> int:
     return len(rows)
 
 
+HEADER = """
+## Full build at scale ({date:%Y-%m-%d}, 2 cores, shared)
+
+`python scripts/benchmark_build.py`: the scale generator's landing data, `dbt build` (seeds, models,
+tests) as a child process; floor = DuckDB reading every landing file once in one query; layers from
+run_results.json (node times, which overlap on 2 threads); incremental = `dbt build` again after a
+new extract with 1% as many new transactions as orders.
+
+| orders | landing rows | floor | full build | x floor | rows/s | peak RSS | seeds | staging | audit | intermediate | marts | tests | heaviest models | +1% incremental | of full |
+|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|
+"""
+
+
+def table_row(r: dict) -> str:
+    layer = r["layers"]
+    heavy = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in r["heavy"][:3])
+    return (f"| {r['orders']:,} | {r['landing_rows']:,} | {r['floor']:.1f} s | {r['build']:.0f} s | "
+            f"{r['build'] / r['floor']:.1f}x | {r['landing_rows'] / r['build']:,.0f} | {r['peak'] / 1024:.1f} GiB | "
+            + " | ".join(f"{layer[k]:.0f} s" for k in LAYERS)
+            + f" | {heavy} | {r['incremental']:.0f} s | {r['incremental'] / r['build']:.0%} |")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sizes", nargs="*", type=int, default=[100_000, 1_000_000, 10_000_000], metavar="ORDERS")
     parser.add_argument("--keep", action="store_true", help="keep the landing data and warehouses")
     parser.add_argument("--report", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args(argv)
-    rows = []
+    with args.report.open("a") as fh:
+        fh.write(HEADER.format(date=datetime.now(timezone.utc)))
     for orders in args.sizes:
         work = Path(tempfile.mkdtemp(prefix=f"build_benchmark_{orders}_"))
         try:
@@ -129,35 +152,18 @@ def main(argv: list[str] | None = None) -> int:
             build, peak, results = run_dbt(work / "raw", work / "warehouse.duckdb", work, "full")
             layers, heavy = per_layer(results)
             added = add_one_percent(work / "raw", orders)
-            incremental, incremental_peak, _ = run_dbt(work / "raw", work / "warehouse.duckdb", work, "incremental")
+            incremental, _, _ = run_dbt(work / "raw", work / "warehouse.duckdb", work, "incremental")
             row = {"orders": orders, "landing_rows": landing_rows, "floor": floor, "build": build, "peak": peak,
                    "layers": layers, "heavy": heavy, "incremental": incremental, "added": added}
-            rows.append(row)
+            line = table_row(row)
+            with args.report.open("a") as fh:  # each size as soon as it is measured
+                fh.write(line + "\n")
             print(f"    full build {build:.0f} s ({build / floor:.1f}x the floor), peak {peak / 1024:.1f} GiB, "
                   f"{landing_rows / build:,.0f} landing rows/s; +{added:,} rows: incremental {incremental:.0f} s "
                   f"({incremental / build:.0%} of the full build)", flush=True)
         finally:
             if not args.keep:
                 shutil.rmtree(work, ignore_errors=True)
-    lines = [f"\n## Full build at scale ({datetime.now(timezone.utc):%Y-%m-%d}, 2 cores, shared)\n",
-             "`python scripts/benchmark_build.py`: the scale generator's landing data, `dbt build` (seeds, models, "
-             "tests) as a child process; floor = DuckDB reading every landing file once in one query; layers from "
-             "run_results.json (node times, which overlap on 2 threads); incremental = `dbt build` again after a new "
-             "extract with 1% as many new transactions as orders.\n",
-             "| orders | landing rows | floor | full build | x floor | rows/s | peak RSS | seeds | staging | audit "
-             "| intermediate | marts | tests | heaviest models | +1% incremental | of full |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|"]
-    for r in rows:
-        layer = r["layers"]
-        heavy = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in r["heavy"][:3])
-        lines.append(f"| {r['orders']:,} | {r['landing_rows']:,} | {r['floor']:.1f} s | {r['build']:.0f} s | "
-                     f"{r['build'] / r['floor']:.1f}x | {r['landing_rows'] / r['build']:,.0f} | "
-                     f"{r['peak'] / 1024:.1f} GiB | " + " | ".join(f"{layer[k]:.0f} s" for k in LAYERS)
-                     + f" | {heavy} | {r['incremental']:.0f} s | {r['incremental'] / r['build']:.0%} |")
-    text = "\n".join(lines) + "\n"
-    print(text)
-    with args.report.open("a") as fh:
-        fh.write(text)
     return 0
 
 

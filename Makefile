@@ -20,7 +20,7 @@ GENERATOR := scripts/generate_demo_data.py $(wildcard scripts/demo_data/*.py)
 
 SQL_PATHS := models tests/generic tests/reconciliation tests/customer_value tests/semantic
 
-.PHONY: help build test lint data figures score validate publish bench-identity bench-generator bench-clv install lock clean
+.PHONY: help build test lint data figures score validate publish docs bench-identity bench-generator bench-clv install lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -65,6 +65,11 @@ validate: install ## run the expectation suites (gx/) on the built warehouse; Da
 
 publish: install ## write the read-only snapshot of the marts BI tools open: publish/warehouse_marts.duckdb (DuckDB storage v1.0.0) and publish/parquet/
 	$(PY) scripts/publish_marts.py --duckdb-path $(DUCKDB_PATH) --out $(PUBLISH_DIR)
+
+docs: install ## write the static dbt docs site (models, columns, sources, macros, metrics, exposures, lineage) to target/static_index.html
+	@test -f $(DUCKDB_PATH) || { echo "no warehouse at $(DUCKDB_PATH): run make build first (the docs read column types from it)"; exit 2; }
+	$(DBT) docs generate --static
+	@echo "==> dbt docs: $(CURDIR)/target/static_index.html (one self-contained file: open it in a browser)"
 
 bench-identity: install ## benchmark identity resolution against scipy on 1M and 5M records (appends docs/benchmarks.md)
 	$(PY) scripts/benchmark_identity_resolution.py

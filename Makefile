@@ -71,8 +71,12 @@ bench-generator: install ## time the --scale generator at 1M and 10M orders (app
 bench-clv: install ## fit and score BG/NBD + Gamma-Gamma CLV on 1M customers against lifetimes (appends docs/benchmarks.md)
 	$(PY) scripts/benchmark_clv.py
 
-lint: install ## sqlfluff on the models and the SQL tests
+lint: install ## sqlfluff on the SQL, then the project's conventions (dbt-bouncer.yml) on dbt's manifest
+	@echo "==> sqlfluff: $(SQL_PATHS)"
 	$(VENV)/bin/sqlfluff lint --processes 2 $(SQL_PATHS)
+	@echo "==> conventions (dbt-bouncer.yml): naming, descriptions, primary-key tests, source freshness"
+	$(DBT) parse --quiet
+	COLUMNS=160 $(VENV)/bin/dbt-bouncer --config-file dbt-bouncer.yml --only manifest_checks
 
 test: install lint ## run every test: lint, then pytest (which builds the demo warehouse on a temporary DuckDB file)
 	$(PY) -m pytest

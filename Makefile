@@ -17,7 +17,7 @@ export DUCKDB_PATH ?= $(CURDIR)/warehouse.duckdb
 
 GENERATOR := scripts/generate_demo_data.py $(wildcard scripts/demo_data/*.py)
 
-SQL_PATHS := models tests/generic tests/reconciliation tests/customer_value
+SQL_PATHS := models tests/generic tests/reconciliation tests/customer_value tests/fixtures
 
 .PHONY: help build test lint data figures score validate bench-identity bench-generator bench-clv install lock clean
 

@@ -109,3 +109,29 @@ def test_a_broken_convention_fails_the_lint(demo_artifacts, tmp_path: Path, brea
     output = result.stdout + result.stderr
     assert result.returncode != 0, output
     assert check in output and culprit in output, output
+
+
+def test_pre_commit_hooks_run_tools_from_the_venv() -> None:
+    config_path = PROJECT_DIR / ".pre-commit-config.yaml"
+    pre_commit = Path(sys.executable).with_name("pre-commit")
+    validated = subprocess.run([str(pre_commit), "validate-config", str(config_path)], capture_output=True, text=True)
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    hooks = [hook for repo in yaml.safe_load(config_path.read_text())["repos"] for hook in repo["hooks"]]
+    assert {"trailing-whitespace", "end-of-file-fixer", "check-yaml", "sqlfluff-lint", "dbt-conventions"} <= {
+        hook["id"] for hook in hooks}
+    for hook in hooks:
+        assert hook["language"] == "system", hook["id"]
+        tools = [word for word in hook["entry"].replace("'", " ").split() if word.startswith(".venv/bin/")]
+        assert tools, f"{hook['id']} must run a tool from .venv"
+        for tool in tools:
+            assert Path(sys.executable).with_name(Path(tool).name).exists(), f"{hook['id']}: {tool} is not installed"
+
+
+def test_github_workflow_runs_the_readme_test_command() -> None:
+    workflow = yaml.safe_load((PROJECT_DIR / ".github" / "workflows" / "ci.yml").read_text())
+    steps = workflow["jobs"]["test"]["steps"]
+    setup = next(step for step in steps if step.get("uses", "").startswith("actions/setup-python"))
+    assert setup["with"]["python-version"] == "3.11" and setup["with"]["cache"] == "pip"
+    assert any(step.get("uses", "").startswith("actions/checkout") for step in steps)
+    assert [step["run"] for step in steps if "run" in step] == ["bash .ci/run"]
+    assert "make test" in (PROJECT_DIR / ".ci" / "run").read_text()

@@ -18,9 +18,9 @@ export PUBLISH_DIR ?= $(CURDIR)/publish
 
 GENERATOR := scripts/generate_demo_data.py $(wildcard scripts/demo_data/*.py)
 
-SQL_PATHS := models tests/generic tests/reconciliation tests/customer_value tests/semantic
+SQL_PATHS := models tests/generic tests/reconciliation tests/customer_value tests/semantic tests/fixtures
 
-.PHONY: help build test lint data figures score validate publish docs bench-identity bench-generator bench-clv bench-build install lock clean
+.PHONY: help build test lint data figures score validate summary publish docs bench-identity bench-generator bench-clv bench-build install lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -46,19 +46,29 @@ $(DEMO_DATA_DIR)/.generated: $(GENERATOR)
 	@touch $@
 
 build: install data ## build the warehouse: dbt seeds, models and data/unit tests, the demo figures, then the expectation suites
-	$(PY) scripts/check_landing_files.py
-	@echo "==> dbt build into $(DUCKDB_PATH)"
-	$(DBT) build
+	@echo "==> [1/5] checking the landing files in $(RAW_DATA_DIR)"
+	@$(PY) scripts/check_landing_files.py
+	@echo "==> [2/5] dbt build into $(DUCKDB_PATH): seeds, staging, identity resolution, marts, with their data and unit tests"
+	@$(DBT) build
 	@if [ "$(RAW_DATA_DIR)" = "$(DEMO_DATA_DIR)" ]; then \
-		$(PY) scripts/demo_figures.py && $(PY) scripts/score_identity_resolution.py; fi
-	$(PY) scripts/validate_marts.py --duckdb-path $(DUCKDB_PATH)
-	@echo "==> warehouse: $(DUCKDB_PATH)   customers: marts.dim_customers   quarantined rows: audit.audit_quarantined_rows"
+		echo "==> [3/5] demo figures against the calibration targets, identity resolution against the ground truth"; \
+		$(PY) scripts/demo_figures.py && $(PY) scripts/score_identity_resolution.py; \
+	else \
+		echo "==> [3/5] demo figures skipped: the landing data in $(RAW_DATA_DIR) is not the demo's"; \
+	fi
+	@echo "==> [4/5] expectation suites (gx/) on the marts, and their Data Docs"
+	@$(PY) scripts/validate_marts.py --duckdb-path $(DUCKDB_PATH)
+	@echo "==> [5/5] built: where the results are"
+	@$(PY) scripts/build_summary.py --duckdb-path $(DUCKDB_PATH)
 
 figures: install ## print the demo data's figures beside the calibration targets
 	$(PY) scripts/demo_figures.py
 
 score: install ## score identity resolution in the built warehouse against the demo ground truth
 	$(PY) scripts/score_identity_resolution.py
+
+summary: install ## where the built warehouse, its marts and the Data Docs are
+	@$(PY) scripts/build_summary.py --duckdb-path $(DUCKDB_PATH)
 
 validate: install ## run the expectation suites (gx/) on the built warehouse; Data Docs in gx/uncommitted/data_docs
 	$(PY) scripts/validate_marts.py --duckdb-path $(DUCKDB_PATH)
@@ -75,7 +85,7 @@ bench-identity: install ## benchmark identity resolution against scipy on 1M and
 	$(PY) scripts/benchmark_identity_resolution.py
 
 bench-generator: install ## time the --scale generator at 1M and 10M orders (appends docs/benchmarks.md)
-	$(PY) scripts/benchmark_generator.py --quiet 1000000 10000000
+	$(PY) scripts/benchmark_generator.py 1000000 10000000
 
 bench-build: install ## full dbt build at 100k, 1M and 10M orders: time per layer, floor, peak memory, 1% incremental (appends docs/benchmarks.md)
 	$(PY) scripts/benchmark_build.py
@@ -83,8 +93,12 @@ bench-build: install ## full dbt build at 100k, 1M and 10M orders: time per laye
 bench-clv: install ## fit and score BG/NBD + Gamma-Gamma CLV on 1M customers against lifetimes (appends docs/benchmarks.md)
 	$(PY) scripts/benchmark_clv.py
 
-lint: install ## sqlfluff on the models and the SQL tests
+lint: install ## sqlfluff on the SQL, then the project's conventions (dbt-bouncer.yml) on dbt's manifest
+	@echo "==> sqlfluff: $(SQL_PATHS)"
 	$(VENV)/bin/sqlfluff lint --processes 2 $(SQL_PATHS)
+	@echo "==> conventions (dbt-bouncer.yml): naming, descriptions, primary-key tests, source freshness"
+	$(DBT) parse --quiet
+	COLUMNS=160 $(VENV)/bin/dbt-bouncer --config-file dbt-bouncer.yml --only manifest_checks
 
 test: install lint ## run every test: lint, then pytest (which builds the demo warehouse on a temporary DuckDB file)
 	$(PY) -m pytest

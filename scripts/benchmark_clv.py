@@ -19,7 +19,9 @@ gamma = 15.44, rounded to cents), seeded. Then, in this process, one after the o
 
 Prints the times, the ratio, the rows after compression, how far the two disagree, and the peak
 resident memory of this process after ours and after lifetimes (resource.getrusage: lifetimes runs
-second, so its figure is the peak of the whole run). Appends a section to docs/benchmarks.md.
+second, so its figure is the peak of the whole run). Appends a section to docs/benchmarks.md. On a
+terminal each size shows a progress bar over its steps (draw, ours, lifetimes); otherwise one line
+per step; --quiet prints only the results.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from customer_value import (  # noqa: E402
     p_alive,
 )
 from customer_value.simulate import simulate_bgnbd, simulate_gamma_gamma  # noqa: E402
+from progress_bar import StepProgress  # noqa: E402
 
 BGNBD = {"r": 0.243, "alpha": 4.414 * 7, "a": 0.793, "b": 2.426}  # days
 GAMMA_GAMMA = {"p": 6.25, "q": 3.74, "gamma": 15.44}
@@ -126,23 +129,31 @@ def main(argv: list[str] | None = None) -> int:
                         help="run lifetimes only on sizes up to this (default: every size)")
     parser.add_argument("--report", type=Path, default=ROOT / "docs" / "benchmarks.md",
                         help="markdown file the figures are appended to (default docs/benchmarks.md)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar or step lines, only the results")
     args = parser.parse_args(argv)
     results = []
     for n in args.sizes:
+        with_lifetimes = args.lifetimes_max is None or n <= args.lifetimes_max
+        print(f"==> {n:,} customers", flush=True)
+        steps = StepProgress(3 if with_lifetimes else 2, f"{n:,} customers", quiet=args.quiet, stream=sys.stdout,
+                             indent="    ")
         data = customers(n, args.seed)
-        print(f"==> {n:,} customers ({int((data['x'] > 0).sum()):,} with a repeat purchase)", flush=True)
+        steps(f"drawn: {int((data['x'] > 0).sum()):,} with a repeat purchase")
         ours = run_ours(data)
+        steps(f"ours fitted and scored in {ours['fit'] + ours['score']:.2f} s")
         bgnbd, gamma_gamma = ours["bgnbd"], ours["gamma_gamma"]
-        print(f"    ours:      fit {ours['fit']:.2f} s (BG/NBD {bgnbd.seconds:.2f} s on {bgnbd.rows:,} rows after "
-              f"compression, {bgnbd.rows / n:.0%}; Gamma-Gamma {gamma_gamma.seconds:.2f} s on {gamma_gamma.rows:,} "
-              f"rows), scoring {ours['score']:.2f} s, total {ours['fit'] + ours['score']:.2f} s, "
-              f"peak RSS {ours['peak']:,.0f} MiB", flush=True)
-        print(f"    estimates: r {bgnbd.r:.4f}  alpha {bgnbd.alpha:.3f}  a {bgnbd.a:.4f}  b {bgnbd.b:.4f}  "
-              f"p {gamma_gamma.p:.3f}  q {gamma_gamma.q:.3f}  gamma {gamma_gamma.gamma:.3f}  "
-              f"(converged: {bgnbd.converged}, {gamma_gamma.converged})", flush=True)
+        steps.write(f"    ours:      fit {ours['fit']:.2f} s (BG/NBD {bgnbd.seconds:.2f} s on {bgnbd.rows:,} rows "
+                    f"after compression, {bgnbd.rows / n:.0%}; Gamma-Gamma {gamma_gamma.seconds:.2f} s on "
+                    f"{gamma_gamma.rows:,} rows), scoring {ours['score']:.2f} s, total "
+                    f"{ours['fit'] + ours['score']:.2f} s, peak RSS {ours['peak']:,.0f} MiB")
+        steps.write(f"    estimates: r {bgnbd.r:.4f}  alpha {bgnbd.alpha:.3f}  a {bgnbd.a:.4f}  b {bgnbd.b:.4f}  "
+                    f"p {gamma_gamma.p:.3f}  q {gamma_gamma.q:.3f}  gamma {gamma_gamma.gamma:.3f}  "
+                    f"(converged: {bgnbd.converged}, {gamma_gamma.converged})")
         theirs = None
-        if args.lifetimes_max is None or n <= args.lifetimes_max:
+        if with_lifetimes:
             theirs = run_lifetimes(data)
+            steps(f"lifetimes fitted and scored in {theirs['fit'] + theirs['score']:.2f} s")
+            steps.close()
             ratio = (theirs["fit"] + theirs["score"]) / (ours["fit"] + ours["score"])
             params = float(np.max(np.abs(ours["params"] / theirs["params"] - 1)))
             predictions = max(_max_relative(ours["scores"][k], theirs["scores"][k]) for k in ours["scores"])
@@ -153,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"    ratio {ratio:.1f}x (fit {theirs['fit_ratio']:.1f}x); largest relative difference: "
                   f"parameters {params:.1e}, predictions {predictions:.1e}", flush=True)
         else:
+            steps.close()
             print(f"    lifetimes: not run (--lifetimes-max {args.lifetimes_max:,})", flush=True)
         results.append((n, ours, theirs))
 

@@ -7,7 +7,8 @@
 Each size is generated into a temporary folder under /tmp (or $TMPDIR) that is deleted afterwards:
 nothing is kept. Prints the time, landing rows per second, the size on disk and the peak resident
 memory of this process (resource.getrusage: the generator runs in-process, DuckDB included; with
-several sizes it is the peak so far, so give them smallest first).
+several sizes it is the peak so far, so give them smallest first). On a terminal each size shows a
+progress bar over the generator's steps; otherwise one line per step; --quiet prints only results.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from demo_data.scale import generate_scale
+from demo_data.scale import STEPS, generate_scale
+from progress_bar import StepProgress
 
 
 def _peak_rss_mib() -> float:
@@ -36,19 +38,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("sizes", nargs="*", type=int, default=[1_000_000], metavar="ORDERS",
                         help="numbers of orders to generate (default 1000000)")
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--quiet", action="store_true", help="do not print the generator's progress lines")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar or step lines, only the results")
     parser.add_argument("--report", type=Path, default=Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md",
                         help="markdown file the figures are appended to (default docs/benchmarks.md)")
     args = parser.parse_args(argv)
-    progress = (lambda _: None) if args.quiet else (lambda line: print(f"    {line}", flush=True))
     results = []
     for orders in args.sizes:
         work = Path(tempfile.mkdtemp(prefix="scale_benchmark_"))
         try:
             print(f"==> {orders:,} orders into {work}", flush=True)
             started = time.perf_counter()
-            counts = generate_scale(work / "raw", work / "ground_truth", orders=orders, seed=args.seed,
-                                    progress=progress)
+            with StepProgress(STEPS, f"{orders:,} orders", quiet=args.quiet, stream=sys.stdout,
+                              indent="    ") as progress:
+                counts = generate_scale(work / "raw", work / "ground_truth", orders=orders, seed=args.seed,
+                                        progress=progress)
             elapsed = time.perf_counter() - started
             rows = sum(counts.values())
             size = _size_on_disk(work)

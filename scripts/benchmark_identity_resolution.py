@@ -9,7 +9,9 @@ family phones shared by four people, placeholders) in the customer-record contra
 DuckDB file, runs the resolution models with dbt in-process, reads each model's time from dbt's
 run results, then runs scipy.sparse.csgraph.connected_components on the edges the models built.
 Prints and appends to docs/benchmarks.md: model times, the components model against scipy, all
-resolution models against scipy including reading the edges, rounds, and peak memory.
+resolution models against scipy including reading the edges, rounds, and peak memory. On a terminal
+each size shows a progress bar over its four steps; otherwise one line per step; --quiet prints
+only the results.
 """
 
 from __future__ import annotations
@@ -32,7 +34,9 @@ from scipy.sparse.csgraph import connected_components
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "python"))
 from conftest import run_dbt  # noqa: E402  (the same in-process runner the tests use)
+from progress_bar import StepProgress  # noqa: E402
 
+STEPS = 4  # records written, seed loaded, resolution models run, scipy on the same edges
 RESOLUTION_MODELS = ["int_customer_identifiers_unioned", "int_customer_record_nodes",
                      "int_customer_identifiers_unpivoted", "int_customer_identifiers_classified",
                      "int_customer_identity_edges", "int_customer_components"]
@@ -104,13 +108,14 @@ def bench(records: int, workdir: Path, progress=print) -> dict:
     started = time.perf_counter()
     with duckdb.connect(str(db)) as con:
         write_records(con, records)
-    progress(f"  {records:,} records written in {time.perf_counter() - started:.1f} s")
+    progress(f"{records:,} records written in {time.perf_counter() - started:.1f} s")
     dbt_vars = json.dumps({"identity_benchmark": True, "customer_record_models": ["int_customer_records__benchmark"]})
-    run_dbt(["seed", "--select", "blocklisted_identifiers", "--vars", dbt_vars], db)
-    run_dbt(["run", "--select", "int_customer_records__benchmark+", "--exclude", "int_customer_ids+",
+    run_dbt(["seed", "--quiet", "--select", "blocklisted_identifiers", "--vars", dbt_vars], db)
+    progress("seed blocklisted_identifiers loaded")
+    run_dbt(["run", "--quiet", "--select", "int_customer_records__benchmark+", "--exclude", "int_customer_ids+",
              "dim_customers", "audit_identity_guarded_identifiers", "--vars", dbt_vars, "--threads", "1"], db)
     times = model_times(db.parent / f"{db.stem}_dbt" / "target")
-    progress("  resolution models done: " + ", ".join(f"{m} {times[m]:.1f} s" for m in RESOLUTION_MODELS))
+    progress("resolution models done: " + ", ".join(f"{m} {times[m]:.1f} s" for m in RESOLUTION_MODELS))
 
     t0 = time.perf_counter()
     with duckdb.connect(str(db), read_only=True) as con:
@@ -129,6 +134,7 @@ def bench(records: int, workdir: Path, progress=print) -> dict:
     # components over record nodes only (identifier nodes always sit in a record's component)
     scipy_components = len(np.unique(labels[:record_nodes]))
     assert scipy_components == ours, f"partition sizes differ: scipy {scipy_components}, ours {ours}"
+    progress(f"scipy: {count:,} components in {t2 - t1:.2f} s")
     resolution = sum(times[m] for m in RESOLUTION_MODELS[1:])
     return {
         "records": records, "edges": len(a), "customers": ours, "rounds": rounds,
@@ -144,17 +150,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, nargs="+", default=[1_000_000, 5_000_000])
     parser.add_argument("--report", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar or step lines, only the results")
     args = parser.parse_args(argv)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.records:
-            print(f"==> identity resolution on {size:,} records")
-            rows.append(bench(size, Path(tmp)))
+            print(f"==> identity resolution on {size:,} records", flush=True)
+            with StepProgress(STEPS, f"{size:,} records", quiet=args.quiet, stream=sys.stdout,
+                              indent="  ") as progress:
+                rows.append(bench(size, Path(tmp), progress=progress))
             r = rows[-1]
             print(f"  components model {r['components_model_s']:.1f} s vs scipy {r['scipy_s']:.1f} s "
                   f"({r['ratio_components']:.1f}x); resolution models {r['resolution_models_s']:.1f} s vs scipy "
                   f"with reading the edges {r['scipy_with_read_s']:.1f} s ({r['ratio_end_to_end']:.1f}x); "
-                  f"{r['rounds']} rounds; peak RSS {r['peak_rss_gb']:.1f} GB")
+                  f"{r['rounds']} rounds; peak RSS {r['peak_rss_gb']:.1f} GB", flush=True)
     lines = [
         f"\n## Identity resolution ({datetime.now(timezone.utc):%Y-%m-%d}, {os.cpu_count()} cores)\n",
         "`python scripts/benchmark_identity_resolution.py`: synthetic records, resolution models run by dbt in",

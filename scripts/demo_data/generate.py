@@ -13,19 +13,23 @@ from .people import PeopleFactory
 from .population import build_population
 
 TRUTH_FILE = "record_persons.csv"
+SOURCES = ("humanitix", "ticket_tailor", "kajabi", "zoho", "paypal", "webshop", "privacy")
+# progress() is called once per finished step: the people, each source, the writing of the files
+STEPS = 1 + len(SOURCES) + 1
 
 
 def generate_demo(raw_dir: Path, truth_dir: Path, seed: int = 42, progress=print) -> dict[str, int]:
     """Write the demo landing files under raw_dir and the ground truth under truth_dir.
 
-    Returns the number of rows written per landing file.
+    Returns the number of rows written per landing file. `progress` gets one line per finished
+    step (STEPS of them).
     """
     rng = np.random.default_rng(seed)
     factory = PeopleFactory(rng, seed)
-    progress("people: building the pool and their overlaps between systems")
     pop = build_population(factory, rng)
+    progress(f"people: {len(pop.everyone):,} in the pool, with their overlaps between systems")
     outputs = []
-    for name, make in [
+    steps = [
         ("humanitix", lambda: humanitix.generate(rng, pop.humanitix, factory.new_phone)),
         ("ticket_tailor", lambda: ticket_tailor.generate(rng, pop.ticket_tailor)),
         ("kajabi", lambda: kajabi.generate(rng, pop.kajabi)),
@@ -33,9 +37,11 @@ def generate_demo(raw_dir: Path, truth_dir: Path, seed: int = 42, progress=print
         ("paypal", lambda: paypal.generate(rng, pop.paypal)),
         ("webshop", lambda: webshop.generate(rng, pop.webshop, pop.webshop_two_shops)),
         ("privacy", lambda: privacy.generate(pop.kajabi, pop.ticket_tailor, pop.humanitix)),
-    ]:
-        progress(f"{name}: generating")
+    ]
+    assert tuple(name for name, _ in steps) == SOURCES
+    for name, make in steps:
         outputs.append(make())
+        progress(f"{name}: {sum(len(landing.records) for landing in outputs[-1].files):,} rows")
 
     if raw_dir.exists():
         shutil.rmtree(raw_dir)

@@ -54,4 +54,3 @@ def exact_flags(rng: np.random.Generator, n: int, k: int) -> np.ndarray:
     flags = np.zeros(n, dtype=bool)
     flags[rng.choice(n, size=k, replace=False)] = True
     return flags
-

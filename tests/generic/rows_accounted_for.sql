@@ -2,8 +2,10 @@
     Every raw row of a source table is accounted for: staged in `model` (one current version per
     record), listed in audit_quarantined_rows with a reason, or a superseded older version
     (version_rank > 1 in the base model). Fails with the four counts when they do not add up.
+    A staging model that reads its landing table directly (no base model, no versions) omits
+    base_model: nothing is superseded.
 -#}
-{% test rows_accounted_for(model, source_relation, base_model, source_system, source_table) %}
+{% test rows_accounted_for(model, source_relation, source_system, source_table, base_model=none) %}
 
 with
 
@@ -22,8 +24,12 @@ quarantined as (
 ),
 
 superseded as (
-    select count(*) as n from {{ base_model }}
-    where version_rank > 1
+    {% if base_model is not none -%}
+        select count(*) as n from {{ base_model }}
+        where version_rank > 1
+    {%- else -%}
+        select 0 as n
+    {%- endif %}
 )
 
 select

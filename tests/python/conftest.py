@@ -63,12 +63,14 @@ def _release_duckdb() -> None:
             DuckDBConnectionManager._ENV = None
 
 
-def run_dbt(args: Sequence[str], duckdb_path: str | os.PathLike[str]) -> dbtRunnerResult:
+def run_dbt(args: Sequence[str], duckdb_path: str | os.PathLike[str],
+            project_dir: str | os.PathLike[str] = PROJECT_DIR) -> dbtRunnerResult:
     """Run one dbt command in-process against the DuckDB file `duckdb_path`.
 
     `args` is the command line after `dbt`, e.g. ["seed", "--select", "my_seed"]. Returns dbt's
     result object (`.result` holds the command's results); raises DbtCommandError, with the
-    command's log output, if the command did not succeed.
+    command's log output, if the command did not succeed. `project_dir` runs another copy of the
+    project (a test that adds files to it).
     """
     duckdb_path = Path(duckdb_path).resolve()
     work_dir = duckdb_path.parent / f"{duckdb_path.stem}_dbt"
@@ -81,8 +83,8 @@ def run_dbt(args: Sequence[str], duckdb_path: str | os.PathLike[str]) -> dbtRunn
 
     full_args = [
         *args,
-        "--project-dir", str(PROJECT_DIR),
-        "--profiles-dir", str(PROJECT_DIR),
+        "--project-dir", str(project_dir),
+        "--profiles-dir", str(project_dir),
         "--target-path", str(work_dir / "target"),
         "--log-path", str(work_dir / "logs"),
     ]

@@ -12,7 +12,7 @@ import numpy as np
 import phonenumbers
 import pytest
 
-from demo_data.generate import TRUTH_FILE, generate_demo
+from demo_data.generate import STEPS, TRUTH_FILE, generate_demo
 from demo_data.people import PeopleFactory, Renderer
 
 
@@ -22,7 +22,9 @@ def _digest(folder: Path) -> dict[str, str]:
 
 
 def test_same_seed_gives_identical_files(tmp_path: Path) -> None:
-    generate_demo(tmp_path / "a" / "raw", tmp_path / "a" / "truth", seed=7, progress=lambda _: None)
+    steps: list[str] = []
+    generate_demo(tmp_path / "a" / "raw", tmp_path / "a" / "truth", seed=7, progress=steps.append)
+    assert len(steps) == STEPS, f"the progress bar counts STEPS calls: {steps}"
     generate_demo(tmp_path / "b" / "raw", tmp_path / "b" / "truth", seed=7, progress=lambda _: None)
     generate_demo(tmp_path / "c" / "raw", tmp_path / "c" / "truth", seed=8, progress=lambda _: None)
     first, second, other = (_digest(tmp_path / x) for x in "abc")

@@ -22,7 +22,7 @@ import pytest
 from check_landing_files import check
 from conftest import run_dbt
 from demo_data.generate import TRUTH_FILE
-from demo_data.scale import ORDER_SHARES, generate_scale
+from demo_data.scale import ORDER_SHARES, STEPS, generate_scale
 from landing_accounting import EXPECTED_QUARANTINE, LANDING_TABLES, check_row_accounting
 
 # the staged orders of each source and the share of all orders it is meant to hold
@@ -96,7 +96,9 @@ def test_same_seed_gives_identical_files(scale_landing, tmp_path: Path) -> None:
 
 
 def test_returns_the_rows_written_per_file(tmp_path: Path) -> None:
-    counts = generate_scale(tmp_path / "raw", tmp_path / "truth", orders=1000, seed=3, progress=_quiet)
+    steps: list[str] = []
+    counts = generate_scale(tmp_path / "raw", tmp_path / "truth", orders=1000, seed=3, progress=steps.append)
+    assert len(steps) == STEPS, f"the progress bar counts STEPS calls: {steps}"
     for path, rows in counts.items():
         file = tmp_path / "raw" / path
         lines = len(file.read_text(encoding="utf-8").splitlines())

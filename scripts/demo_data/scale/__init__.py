@@ -27,8 +27,8 @@ seeded DuckDB macros), render.py (SQL literals, random picks, email and phone re
 webshop.py, as the demo generator's), truth.py (the ground truth) and generate.py (the run, step by step).
 """
 
-from .generate import MEMORY_LIMIT, generate_scale
+from .generate import MEMORY_LIMIT, STEPS, generate_scale
 from .state import ORDER_SHARES, PEOPLE_PER_ORDER
 from .truth import TRUTH_TABLES
 
-__all__ = ["MEMORY_LIMIT", "ORDER_SHARES", "PEOPLE_PER_ORDER", "TRUTH_TABLES", "generate_scale"]
+__all__ = ["MEMORY_LIMIT", "ORDER_SHARES", "PEOPLE_PER_ORDER", "STEPS", "TRUTH_TABLES", "generate_scale"]

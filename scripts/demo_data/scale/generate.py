@@ -15,12 +15,16 @@ from .state import ScaleRun
 from .truth import write_truth
 
 MEMORY_LIMIT = "6GB"  # DuckDB's own limit; it spills to a temporary folder beyond it
+SOURCES = ("humanitix", "ticket_tailor", "kajabi", "zoho", "paypal", "webshop", "privacy")
+# progress() is called once per finished step: the people, each source, the ground truth, the summary
+STEPS = 1 + len(SOURCES) + 2
 
 
 def generate_scale(raw_dir: Path, truth_dir: Path, orders: int, seed: int = 42, progress=print) -> dict[str, int]:
     """Write about `orders` orders across the six sources under raw_dir, the ground truth under truth_dir.
 
-    Returns the number of rows written per landing file (relative path -> rows).
+    Returns the number of rows written per landing file (relative path -> rows). `progress` gets
+    one line per finished step (STEPS of them).
     """
     raw_dir, truth_dir = Path(raw_dir), Path(truth_dir)
     if orders < 1000:
@@ -40,6 +44,7 @@ def generate_scale(raw_dir: Path, truth_dir: Path, orders: int, seed: int = 42, 
         steps = [("people", build_people), ("humanitix", humanitix.generate),
                  ("ticket_tailor", ticket_tailor.generate), ("kajabi", kajabi.generate), ("zoho", zoho.generate),
                  ("paypal", paypal.generate), ("webshop", webshop.generate), ("privacy", privacy.generate)]
+        assert tuple(name for name, _ in steps[1:]) == SOURCES
         for name, step in steps:
             before = dict(gen.counts)
             t = time.perf_counter()

@@ -126,4 +126,3 @@ def alnum(h: str, n: str | int, offset: int = 0) -> str:
     """n characters of ALNUM from the 5-bit groups of the unsigned integer expression h (up to 12)."""
     chars = sql_list(list(ALNUM))
     return " || ".join(f"{chars}[1 + ((({h}) >> {5 * p}) & 31)::INTEGER]" for p in range(offset, offset + int(n)))
-

@@ -4,6 +4,8 @@
     python scripts/build_on_engine.py --target spark      # make build-spark
     python scripts/build_on_engine.py --target postgres   # make build-postgres
 
+--target names an output of profiles.yml whose type is spark or postgres.
+
 dbt-spark and dbt-postgres cannot run dbt Python models (dbt-spark only on Databricks), so the
 build runs in three steps, in this one process:
 
@@ -37,7 +39,7 @@ import pyarrow as pa
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON_TAG = "python_model"
-TARGETS = ("spark", "postgres")
+ENGINES = ("spark", "postgres")
 
 
 class EngineBuildError(RuntimeError):
@@ -66,10 +68,10 @@ def _dbt(args: Sequence[str], dbt_options: Sequence[str], log: Callable[[str], N
     return result
 
 
-def step_args(target: str) -> dict[str, list[str]]:
+def step_args(engine: str) -> dict[str, list[str]]:
     """The dbt selection of each step. Spark skips the unit tests whose fixtures are SQL in the
     DuckDB/Postgres dialect (tag sql_fixture)."""
-    skip = ["tag:sql_fixture"] if target == "spark" else []
+    skip = ["tag:sql_fixture"] if engine == "spark" else []
     return {
         "before": ["--exclude", f"tag:{PYTHON_TAG}+", *skip],
         "after": ["--select", f"tag:{PYTHON_TAG}+", "--exclude", f"tag:{PYTHON_TAG}", *skip],
@@ -77,13 +79,14 @@ def step_args(target: str) -> dict[str, list[str]]:
 
 
 def build(target: str, dbt_options: Sequence[str] = (), log: Callable[[str], None] = print) -> dict[str, float]:
-    """The three steps on `target`; returns the seconds each took."""
-    if target not in TARGETS:
-        raise ValueError(f"target must be one of {TARGETS}, not {target!r}")
-    if target == "spark":
+    """The three steps on the profile output `target`; returns the seconds each took."""
+    engine = _profile_credentials(target, dbt_options).type
+    if engine not in ENGINES:
+        raise EngineBuildError(f"target {target} is a {engine} target: this builds on {' or '.join(ENGINES)}")
+    if engine == "spark":
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     options = ["--target", target, *dbt_options]
-    selection = step_args(target)
+    selection = step_args(engine)
     timings = {}
 
     started = time.perf_counter()
@@ -94,7 +97,7 @@ def build(target: str, dbt_options: Sequence[str] = (), log: Callable[[str], Non
     started = time.perf_counter()
     log(f"==> 2/3 the dbt Python models on the driver, written to {target}")
     manifest = _dbt(["parse"], options, lambda _: None).result
-    run_python_models(manifest, target, options, log)
+    run_python_models(manifest, target, dbt_options, log)
     timings["python models"] = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -182,7 +185,7 @@ class _Engine:
     @staticmethod
     def connect(target: str, dbt_options: Sequence[str]) -> "_Engine":
         credentials = _profile_credentials(target, dbt_options)
-        return _SparkEngine(credentials) if target == "spark" else _PostgresEngine(credentials)
+        return _SparkEngine(credentials) if credentials.type == "spark" else _PostgresEngine(credentials)
 
     def close(self) -> None:
         pass
@@ -258,19 +261,22 @@ def _profile_credentials(target: str, dbt_options: Sequence[str]):
     from dbt.config.profile import Profile, read_profile
     from dbt.config.renderer import ProfileRenderer
 
-    load_plugin(target)
     profiles_dir = os.environ.get("DBT_PROFILES_DIR", str(ROOT))
     options = list(dbt_options)
     if "--profiles-dir" in options:
         profiles_dir = options[options.index("--profiles-dir") + 1]
     raw = read_profile(profiles_dir)
+    output = raw["customer_warehouse"]["outputs"].get(target)
+    if output is None:
+        raise EngineBuildError(f"profiles.yml has no output {target!r}")
+    load_plugin(output["type"])
     profile = Profile.from_raw_profiles(raw, "customer_warehouse", ProfileRenderer({}), target_override=target)
     return profile.credentials
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--target", choices=TARGETS, required=True)
+    parser.add_argument("--target", required=True, help="an output of profiles.yml of type spark or postgres")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     try:

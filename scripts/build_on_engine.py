@@ -80,7 +80,7 @@ def step_args(engine: str) -> dict[str, list[str]]:
 
 def build(target: str, dbt_options: Sequence[str] = (), log: Callable[[str], None] = print) -> dict[str, float]:
     """The three steps on the profile output `target`; returns the seconds each took."""
-    engine = _profile_credentials(target, dbt_options).type
+    engine = _target_type(target, dbt_options)
     if engine not in ENGINES:
         raise EngineBuildError(f"target {target} is a {engine} target: this builds on {' or '.join(ENGINES)}")
     if engine == "spark":
@@ -255,21 +255,35 @@ class _PostgresEngine(_Engine):
         self.connection.close()
 
 
+def _profiles_dir(dbt_options: Sequence[str]) -> str:
+    options = list(dbt_options)
+    if "--profiles-dir" in options:
+        return options[options.index("--profiles-dir") + 1]
+    return os.environ.get("DBT_PROFILES_DIR", str(ROOT))
+
+
+def _target_type(target: str, dbt_options: Sequence[str]) -> str:
+    """The adapter type of an output of profiles.yml (spark, postgres, duckdb)."""
+    import yaml
+
+    profiles = yaml.safe_load((Path(_profiles_dir(dbt_options)) / "profiles.yml").read_text())
+    output = profiles["customer_warehouse"]["outputs"].get(target)
+    if output is None:
+        raise EngineBuildError(f"profiles.yml has no output {target!r}")
+    return output["type"]
+
+
 def _profile_credentials(target: str, dbt_options: Sequence[str]):
-    """The target's credentials as dbt reads them from profiles.yml (env vars rendered)."""
+    """The target's credentials as dbt reads them from profiles.yml (env vars rendered); call it
+    after a dbt command ran in this process (it needs dbt's flags)."""
     from dbt.adapters.factory import load_plugin
     from dbt.config.profile import Profile, read_profile
     from dbt.config.renderer import ProfileRenderer
+    from dbt_common.context import set_invocation_context
 
-    profiles_dir = os.environ.get("DBT_PROFILES_DIR", str(ROOT))
-    options = list(dbt_options)
-    if "--profiles-dir" in options:
-        profiles_dir = options[options.index("--profiles-dir") + 1]
-    raw = read_profile(profiles_dir)
-    output = raw["customer_warehouse"]["outputs"].get(target)
-    if output is None:
-        raise EngineBuildError(f"profiles.yml has no output {target!r}")
-    load_plugin(output["type"])
+    set_invocation_context(os.environ)  # what env_var() in profiles.yml reads
+    load_plugin(_target_type(target, dbt_options))
+    raw = read_profile(_profiles_dir(dbt_options))
     profile = Profile.from_raw_profiles(raw, "customer_warehouse", ProfileRenderer({}), target_override=target)
     return profile.credentials
 

@@ -89,6 +89,21 @@
 {%- endmacro %}
 
 {% macro postgres__create_landing_relations(tables) -%}
+    {%- set server = run_query(
+        "select current_setting('server_version_num')::int as version, datcollate as collation"
+        ~ " from pg_database where datname = current_database()"
+    ).rows[0] -%}
+    {%- if server.version < 160000 -%}
+        {{ exceptions.raise_compiler_error(
+            'PostgreSQL 16 or later is needed (pg_input_is_valid, IS JSON); this server is ' ~ server.version
+        ) }}
+    {%- endif -%}
+    {%- if server.collation not in ['C', 'POSIX'] -%}
+        {{ exceptions.raise_compiler_error(
+            'the database must sort text by code point, as DuckDB and Spark do (identity resolution numbers'
+            ~ ' records in that order): create it with lc_collate \'C\' (this one uses ' ~ server.collation ~ ')'
+        ) }}
+    {%- endif -%}
     {%- for table in tables -%}
         {%- set relation = table.relation -%}
         {%- set folder, pattern = table.glob.rsplit('/', 1) -%}

@@ -74,6 +74,27 @@ def test_landing_files_name_the_files_duckdb_reads():
     assert checked == 13
 
 
+def test_the_comparison_finds_a_cent_a_float_and_a_row():
+    """The comparison itself: equal marts pass; a cent, a float off by more than 1e-9, a missing
+    row and a changed text are each reported."""
+    from decimal import Decimal
+
+    from engine_marts import Table
+
+    def marts(share=Decimal("1.50"), rate=0.25, rows=2, name="a") -> dict:
+        table = Table(["partner_id", "customer_key", "share", "rate", "name"],
+                      [("p", f"k{i}", share, rate, name) for i in range(rows)])
+        return {"rpt_partner_customers": table}
+
+    assert compare_marts(marts(), marts(share=Decimal("1.5"), rate=0.25 + 1e-12)) == []
+    for other, column in [(marts(share=Decimal("1.51")), "share"), (marts(rate=0.25 + 1e-8), "rate"),
+                          (marts(name="b"), "name")]:
+        (problem,) = compare_marts(marts(), other)
+        assert f"'{column}': 2" in problem
+    (problem,) = compare_marts(marts(), marts(rows=1))
+    assert "keys only in reference: [('p', 'k1')]" in problem
+
+
 # --- PostgreSQL ----------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@
     (so 'McDonald' stays 'McDonald').
 -#}
 {% macro clean_text(text) -%}
-    nullif(trim(regexp_replace({{ text }}, '\s+', ' ', 'g')), '')
+    nullif(trim({{ regex_replace_all(text, '\\s+', ' ') }}), '')
 {%- endmacro %}
 
 {% macro normalize_name(name) -%}
@@ -23,10 +23,25 @@
     {{ return(adapter.dispatch('title_case', 'customer_warehouse')(text)) }}
 {%- endmacro %}
 
+{#- Words are split at single spaces (clean_text leaves no other whitespace); the first letter of
+    each is upper-cased, the rest lower-cased. -#}
 {% macro default__title_case(text) -%}
     array_to_string(
         list_transform(string_split(lower({{ text }}), ' '), lambda word: upper(word[1]) || word[2:]),
         ' '
+    )
+{%- endmacro %}
+
+{#- Spark's initcap splits words at spaces only, as above. -#}
+{% macro spark__title_case(text) -%}
+    initcap(lower({{ text }}))
+{%- endmacro %}
+
+{#- Postgres's initcap also splits at punctuation (O'Brien, Mary-Jane): split at spaces instead. -#}
+{% macro postgres__title_case(text) -%}
+    (
+        select string_agg(upper(left(title_word, 1)) || substr(title_word, 2), ' ' order by title_position)
+        from unnest(string_to_array(lower({{ text }}), ' ')) with ordinality as title_words (title_word, title_position)
     )
 {%- endmacro %}
 

@@ -32,9 +32,12 @@
         customer_id,
         cast({{ end_date }} as date) as summary_date,
         cast(count(*) - 1 as integer) as x,
-        cast(max(order_date) - min(order_date) as integer) as t_x,
-        cast({{ end_date }} - min(order_date) as integer) as t_age,
-        cast(avg(day_value) filter (where order_date > first_purchase_date) as double) as mean_repeat_value,
+        cast({{ days_between('min(order_date)', 'max(order_date)') }} as integer) as t_x,
+        cast({{ days_between('min(order_date)', end_date) }} as integer) as t_age,
+        -- the exact sum as a float over the count: the same bits on every engine (avg of a decimal is
+        -- a float on DuckDB but a rounded decimal on Spark and Postgres), so the fits are the same
+        cast(sum(day_value) filter (where order_date > first_purchase_date) as {{ type_double() }})
+        / nullif(count(*) filter (where order_date > first_purchase_date), 0) as mean_repeat_value,
         min(first_purchase_date) as first_purchase_date
     from ranked
     group by customer_id

@@ -27,6 +27,8 @@
     {%- set edge_table = _cc_scratch(scratch, 'edges') -%}
     {%- set state = _cc_scratch(scratch, 'state') -%}
     {%- set next_state = _cc_scratch(scratch, 'next') -%}
+    {#- left over by a run that failed (an engine without temporary tables keeps them) -#}
+    {%- do connected_components_cleanup(scratch) -%}
     {%- do run_query(_cc_create(edge_table,
         'select distinct ' ~ member ~ ' as member_id, ' ~ group_column ~ ' as group_id from ' ~ memberships
     )) -%}
@@ -94,7 +96,9 @@
 
 {#-
     Scratch tables are temporary tables named after `relation`: DuckDB keeps them out of the
-    database file (no write-back each round), which halves a round on millions of rows.
+    database file (no write-back each round), which halves a round on millions of rows. Postgres
+    has temporary tables too (they live as long as the model's connection); Spark has none, so
+    there they are Parquet tables in the session's current database, dropped by the cleanup.
 -#}
 {% macro _cc_scratch(relation, suffix) -%}
     {{ return(api.Relation.create(identifier=relation.identifier ~ '__cc_' ~ suffix)) }}
@@ -108,11 +112,25 @@
     create or replace temporary table {{ relation }} as {{ select_sql }}
 {%- endmacro %}
 
-{#- Post-hook of the calling model: drop the scratch tables. -#}
+{#- Postgres has no `create or replace` for tables: connected_components drops them first. -#}
+{% macro postgres___cc_create(relation, select_sql) -%}
+    create temporary table {{ relation }} as {{ select_sql }}
+{%- endmacro %}
+
+{% macro spark___cc_create(relation, select_sql) -%}
+    create table {{ relation }} using parquet as {{ select_sql }}
+{%- endmacro %}
+
+{#-
+    Post-hook of the calling model: drop the scratch tables (one statement each: Spark runs one
+    statement per call). Runs the statements itself and renders nothing.
+-#}
 {% macro connected_components_cleanup(relation=this) -%}
-    {%- for suffix in ['edges', 'state', 'next'] -%}
-        drop table if exists {{ _cc_scratch(relation, suffix) }};
-    {% endfor -%}
+    {%- if execute -%}
+        {%- for suffix in ['edges', 'state', 'next'] -%}
+            {%- do run_query('drop table if exists ' ~ _cc_scratch(relation, suffix)) -%}
+        {%- endfor -%}
+    {%- endif -%}
 {%- endmacro %}
 
 {#-
@@ -128,6 +146,6 @@
         'create or replace table ' ~ target_relation ~ ' as select node_id, min_node_id, '
         ~ components.rounds ~ ' as rounds from ' ~ components.relation
     ) -%}
-    {%- do run_query(connected_components_cleanup(target_relation)) -%}
+    {%- do connected_components_cleanup(target_relation) -%}
     {{ log('connected components: ' ~ components.rounds ~ ' rounds, written to ' ~ target_relation, info=true) }}
 {%- endmacro %}

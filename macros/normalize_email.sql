@@ -9,15 +9,12 @@
     . _ % + ' - in the local part; a dotted domain with a TLD of two letters or more).
 -#}
 {% macro normalize_email(email) -%}
-    nullif(lower(regexp_replace({{ email }}, '^\s+|\s+$', '', 'g')), '')
+    nullif(lower({{ regex_replace_all(email, '^\\s+|\\s+$', '') }}), '')
 {%- endmacro %}
 
 {% macro is_valid_email(normalized_email) -%}
     coalesce(
-        regexp_full_match(
-            {{ normalized_email }},
-            '[a-z0-9._%+''-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}'
-        ),
+        {{ regex_full_match(normalized_email, "[a-z0-9._%+'-]+@[a-z0-9-]+(\\.[a-z0-9-]+)*\\.[a-z]{2,}") }},
         false
     )
 {%- endmacro %}

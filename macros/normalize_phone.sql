@@ -101,14 +101,14 @@
                     end as np_international
                 from (
                     select
-                        regexp_replace(
-                            cast({{ phone }} as varchar), '^\s+|\s+$|[ \x{00A0}.()/-]', '', 'g'
-                        ) as np_digits,
-                        upper(trim(cast({{ default_country }} as varchar))) as np_default_country
+                        {{ regex_replace_all(
+                            'cast(' ~ phone ~ ' as ' ~ dbt.type_string() ~ ')', '^\\s+|\\s+$|[ \\x{00A0}.()/-]', ''
+                        ) }} as np_digits,
+                        upper(trim(cast({{ default_country }} as {{ dbt.type_string() }}))) as np_default_country
                 ) as np_input
                 left join {{ rules }} as np_default
                     on np_default.country_code = np_input.np_default_country
-                where regexp_full_match(np_input.np_digits, '\+?[0-9]+')
+                where {{ regex_full_match('np_input.np_digits', '\\+?[0-9]+') }}
             ) as np_parsed
             cross join {{ rules }} as np_rule
         ) as np_candidate
@@ -131,12 +131,12 @@
         case np_candidate.country_code
             {%- for country_code, pattern in patterns %}
             when '{{ country_code | replace("'", "''") }}'
-                then regexp_full_match({{ nsn }}, '{{ pattern | replace("'", "''") }}')
+                then {{ regex_full_match(nsn, pattern) }}
             {%- endfor %}
-            else regexp_full_match({{ nsn }}, np_candidate.nsn_pattern)
+            else {{ regex_full_match_expr(nsn, 'np_candidate.nsn_pattern') }}
         end
     {%- else -%}
-        regexp_full_match({{ nsn }}, np_candidate.nsn_pattern)
+        {{ regex_full_match_expr(nsn, 'np_candidate.nsn_pattern') }}
     {%- endif -%}
 {%- endmacro %}
 

@@ -5,9 +5,9 @@
     base multiplier, as DECIMAL(18, 2); NULL when the amount is not an integer.
 -#}
 {% macro parse_money(text) -%}
-    try_cast(regexp_replace(trim({{ text }}), '[,$£€\s]', '', 'g') as decimal(18, 2))
+    {{ try_cast(regex_replace_all('trim(' ~ text ~ ')', '[,$£€\\s]', ''), 'decimal(18, 2)') }}
 {%- endmacro %}
 
 {% macro minor_units_to_money(amount, multiplier) -%}
-    cast(try_cast({{ amount }} as bigint) / try_cast({{ multiplier }} as decimal(18, 6)) as decimal(18, 2))
+    cast({{ try_cast(amount, 'bigint') }} / {{ try_cast(multiplier, 'decimal(18, 6)') }} as decimal(18, 2))
 {%- endmacro %}

@@ -27,11 +27,11 @@ with
 unioned as (
     {% for base_model, source_system, source_table, key_column in base_models -%}
         select
-            cast({{ key_column }} as varchar) as record_key,
+            cast({{ key_column }} as {{ dbt.type_string() }}) as record_key,
             '{{ source_system }}' as source_system,
             '{{ source_table }}' as source_table,
             quarantine_reason,
-            cast(raw_record as varchar) as raw_record,
+            cast(raw_record as {{ dbt.type_string() }}) as raw_record,
             source_file
         from {{ ref(base_model) }}
         where quarantine_reason is not null

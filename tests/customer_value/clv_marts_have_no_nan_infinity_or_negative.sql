@@ -5,16 +5,23 @@ select
 from {{ ref('fct_customer_clv') }}
 where
     clv_reporting < 0
-    or isnan(clv_reporting) or isinf(clv_reporting)
-    or coalesce(isnan(model_clv_reporting) or isinf(model_clv_reporting) or model_clv_reporting < 0, false)
-    or coalesce(isnan(expected_purchases_90d) or isinf(expected_purchases_90d) or expected_purchases_90d < 0, false)
+    or {{ is_nan('clv_reporting') }} or {{ is_infinite('clv_reporting') }}
     or coalesce(
-        isnan(expected_purchases_365d) or isinf(expected_purchases_365d)
+        {{ is_nan('model_clv_reporting') }} or {{ is_infinite('model_clv_reporting') }} or model_clv_reporting < 0,
+        false
+    )
+    or coalesce(
+        {{ is_nan('expected_purchases_90d') }} or {{ is_infinite('expected_purchases_90d') }}
+        or expected_purchases_90d < 0,
+        false
+    )
+    or coalesce(
+        {{ is_nan('expected_purchases_365d') }} or {{ is_infinite('expected_purchases_365d') }}
         or expected_purchases_365d < expected_purchases_90d,
         false
     )
     or coalesce(
-        isnan(expected_average_order_value_reporting) or expected_average_order_value_reporting <= 0, false
+        {{ is_nan('expected_average_order_value_reporting') }} or expected_average_order_value_reporting <= 0, false
     )
 union all
 select
@@ -22,5 +29,5 @@ select
     'fct_customer_churn' as mart
 from {{ ref('fct_customer_churn') }}
 where
-    churn_probability < 0 or churn_probability > 1 or isnan(churn_probability)
-    or coalesce(p_alive < 0 or p_alive > 1 or isnan(p_alive), false)
+    churn_probability < 0 or churn_probability > 1 or {{ is_nan('churn_probability') }}
+    or coalesce(p_alive < 0 or p_alive > 1 or {{ is_nan('p_alive') }}, false)

@@ -13,7 +13,7 @@ import numpy as np
 def model(dbt, session):
     from customer_value import expected_purchases, fit_from_row
 
-    dbt.config(materialized="table")
+    dbt.config(materialized="table", tags=["python_model"])
     calibration = dbt.ref("int_customer_clv_calibration").df()
     fits = dbt.ref("rpt_clv_model_fit").df()
     row = fits[(fits["model"] == "bg_nbd") & (fits["period"] == "calibration") & (fits["status"] == "fitted")]

@@ -23,7 +23,7 @@ def _fit(fits: pd.DataFrame, model: str):
 def model(dbt, session):
     from customer_value import discounted_clv, expected_average_value, expected_purchases, fit_from_row, p_alive
 
-    dbt.config(materialized="table")
+    dbt.config(materialized="table", tags=["python_model"])
     horizon_months = int(dbt.config.get("horizon_months"))
     discount_rate = float(dbt.config.get("monthly_discount_rate"))
 

@@ -39,14 +39,20 @@ final as (
         last_paid_order_at,
         total_spent_reporting,
         case
-            when paid_orders > 0 then cast(round(paid_orders_net_reporting / paid_orders, 2) as decimal(18, 2))
+            when paid_orders > 0 then cast(
+                {{ round_double('cast(paid_orders_net_reporting as ' ~ type_double() ~ ') / paid_orders', 2) }}
+                as decimal(18, 2)
+            )
         end as average_order_value_reporting,
-        {{ as_of_date() }} - cast(last_paid_order_at as date) as days_since_last_purchase,
-        {{ as_of_date() }} - cast(first_paid_order_at as date) as tenure_days,
+        {{ days_between('cast(last_paid_order_at as date)', as_of_date()) }} as days_since_last_purchase,
+        {{ days_between('cast(first_paid_order_at as date)', as_of_date()) }} as tenure_days,
         -- paid orders per year of tenure, tenure counted as at least one year
         case
             when paid_orders > 0
-                then paid_orders / (greatest({{ as_of_date() }} - cast(first_paid_order_at as date), 365) / 365.0)
+                then paid_orders / (
+                    greatest({{ days_between('cast(first_paid_order_at as date)', as_of_date()) }}, 365)
+                    / cast(365 as {{ type_double() }})
+                )
         end as orders_per_year
     from summary
 )

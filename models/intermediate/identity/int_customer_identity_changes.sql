@@ -4,10 +4,11 @@
     records were merged into another customer), 'split' when it lives on in another component
     and some of its records moved out. Appended run by run, like Snowplow's identity stitching.
 -#}
+{#- Spark without Delta: append (each run's changes are later than every earlier one). -#}
 {{ config(
     materialized='incremental',
     unique_key=['absorbed_customer_id', 'surviving_customer_id', 'changed_at'],
-    incremental_strategy='delete+insert',
+    incremental_strategy='append' if target.type == 'spark' else 'delete+insert',
 ) }}
 
 with
@@ -44,7 +45,8 @@ final as (
     left join still_used on changes.absorbed_customer_id = still_used.customer_id
     {% if is_incremental() -%}
         where changes.changed_at > (
-            select coalesce(max(previous_changes.changed_at), '1900-01-01') from {{ this }} as previous_changes
+            select coalesce(max(previous_changes.changed_at), cast('1900-01-01' as timestamp))
+            from {{ this }} as previous_changes
         )
     {%- endif %}
 )

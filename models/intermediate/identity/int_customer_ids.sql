@@ -11,10 +11,18 @@
     previous_customer_id is the id the record had before this run; int_customer_identity_changes
     keeps the history of absorbed ids.
 -#}
+{#-
+    Spark (dbt-spark without Delta or Iceberg) has no delete+insert: there the model writes the
+    whole table each run, this run's records and the previous run's records it no longer sees
+    (what delete+insert keeps), with insert_overwrite over partitions by record source, so every
+    partition is rewritten and reading this table while overwriting it is safe.
+-#}
+{%- set overwrite = target.type == 'spark' -%}
 {{ config(
     materialized='incremental',
     unique_key='customer_record_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy='insert_overwrite' if overwrite else 'delete+insert',
+    partition_by=['record_source'] if overwrite else none,
     on_schema_change='fail',
 ) }}
 
@@ -32,8 +40,8 @@ previous as (
         from {{ this }}
     {%- else -%}
         select
-            cast(null as varchar) as customer_record_id,
-            cast(null as varchar) as customer_id
+            cast(null as {{ dbt.type_string() }}) as customer_record_id,
+            cast(null as {{ dbt.type_string() }}) as customer_id
         where false
     {%- endif %}
 ),
@@ -58,24 +66,35 @@ claims as (
     group by component_id, previous_customer_id
 ),
 
-uncontested as (
+ranked_claims as (
     -- a previous id split over several components stays with the one holding most of its records
-    select *
+    select
+        *,
+        row_number() over (
+            partition by previous_customer_id order by record_count desc, component_id asc
+        ) as claim_rank
     from claims
-    qualify row_number() over (
-        partition by previous_customer_id order by record_count desc, component_id asc
-    ) = 1
+),
+
+uncontested as (
+    select
+        component_id,
+        previous_customer_id,
+        record_count,
+        -- a component carrying several previous ids keeps the one carried by most records
+        row_number() over (
+            partition by component_id order by record_count desc, previous_customer_id asc
+        ) as survivor_rank
+    from ranked_claims
+    where claim_rank = 1
 ),
 
 survivors as (
-    -- a component carrying several previous ids keeps the one carried by most records
     select
         component_id,
         previous_customer_id as customer_id
     from uncontested
-    qualify row_number() over (
-        partition by component_id order by record_count desc, previous_customer_id asc
-    ) = 1
+    where survivor_rank = 1
 ),
 
 final as (
@@ -89,4 +108,23 @@ final as (
     left join survivors on joined.component_id = survivors.component_id
 )
 
-select * from final
+{% if overwrite -%}
+    select
+        *,
+        split_part(customer_record_id, ':', 1) as record_source
+    from final
+    {% if is_incremental() -%}
+        union all
+        select
+            kept.customer_record_id,
+            kept.customer_id,
+            kept.previous_customer_id,
+            kept.component_id,
+            kept.assigned_at,
+            kept.record_source
+        from {{ this }} as kept
+        where kept.customer_record_id not in (select final.customer_record_id from final)
+    {%- endif %}
+{%- else -%}
+    select * from final
+{%- endif %}

@@ -14,13 +14,17 @@ assets as (
     select * from {{ ref('partner_assets') }}
 ),
 
-matched as (
+candidates as (
     select
         orders.order_key,
         assets.partner_id,
         assets.revenue_share_rate,
         assets.fee_per_ticket,
-        assets.valid_from as terms_valid_from
+        assets.valid_from as terms_valid_from,
+        row_number() over (
+            partition by orders.order_key
+            order by (assets.asset_key = '*'), assets.valid_from desc
+        ) as terms_rank
     from orders
     inner join assets
         on
@@ -28,10 +32,17 @@ matched as (
             and orders.partner_asset_type = assets.asset_type
             and (orders.partner_asset_key = assets.asset_key or assets.asset_key = '*')
             and assets.valid_from <= cast(orders.ordered_at as date)
-    qualify row_number() over (
-        partition by orders.order_key
-        order by (assets.asset_key = '*'), assets.valid_from desc
-    ) = 1
+),
+
+matched as (
+    select
+        order_key,
+        partner_id,
+        revenue_share_rate,
+        fee_per_ticket,
+        terms_valid_from
+    from candidates
+    where terms_rank = 1
 )
 
 select * from matched

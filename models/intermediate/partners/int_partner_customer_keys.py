@@ -17,7 +17,7 @@ DEMO_SECRET = "demo-only-partner-hash-secret-not-for-production"
 
 
 def model(dbt, session):
-    dbt.config(materialized="table")
+    dbt.config(materialized="table", tags=["python_model"])
     pairs = dbt.ref("int_partner_customers").df()
     secret = os.environ.get("PARTNER_HASH_SECRET")
     source = "environment" if secret else "demo_default"

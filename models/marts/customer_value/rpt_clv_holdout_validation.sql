@@ -10,7 +10,7 @@ with
 predictions as (
     select
         *,
-        case when x >= 7 then '7+' else cast(x as varchar) end as frequency_bucket
+        case when x >= 7 then '7+' else cast(x as {{ dbt.type_string() }}) end as frequency_bucket
     from {{ ref('int_customer_clv_holdout_predictions') }}
 ),
 

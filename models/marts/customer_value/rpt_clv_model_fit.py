@@ -18,8 +18,9 @@ import pandas as pd
 
 
 def _grouped(relation, keys: str, where: str = "true"):
-    """Rows of equal keys with their count as the weight, grouped in the database."""
-    arrays = relation.filter(where).aggregate(f"{keys}, count(*) as weight", keys).fetchnumpy()
+    """Rows of equal keys with their count as the weight, grouped in the database, in key order (the
+    optimiser sums in row order: a fixed order makes the fit the same on every run)."""
+    arrays = relation.filter(where).aggregate(f"{keys}, count(*) as weight", keys).order(keys).fetchnumpy()
     return {name: np.asarray(values, dtype=float) for name, values in arrays.items()}
 
 
@@ -58,7 +59,7 @@ def _gamma_gamma_row(period: str, relation) -> dict:
 def model(dbt, session):
     from customer_value import FIT_COLUMNS
 
-    dbt.config(materialized="table")
+    dbt.config(materialized="table", tags=["python_model"])
     rows = []
     periods = {"full": dbt.ref("int_customer_clv_summary"), "calibration": dbt.ref("int_customer_clv_calibration")}
     for period, relation in periods.items():

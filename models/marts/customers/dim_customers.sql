@@ -41,53 +41,80 @@ customer_records as (
     where ids.customer_id not in (select erased.customer_id from erased)
 ),
 
+ranked_names as (
+    select
+        customer_id,
+        first_name,
+        last_name,
+        row_number() over (
+            partition by customer_id order by record_updated_at desc nulls last, customer_record_id desc
+        ) as name_rank
+    from customer_records
+    where first_name is not null
+),
+
 named as (
     select
         customer_id,
         first_name,
         last_name
+    from ranked_names
+    where name_rank = 1
+),
+
+ranked_emails as (
+    select
+        customer_records.customer_id,
+        customer_records.email,
+        customer_records.source_system,
+        row_number() over (
+            partition by customer_records.customer_id
+            order by
+                (not identifiers.is_blocklisted and not identifiers.is_shared) desc,
+                customer_records.record_updated_at desc nulls last,
+                customer_records.customer_record_id desc
+        ) as email_rank
     from customer_records
-    where first_name is not null
-    qualify row_number() over (
-        partition by customer_id order by record_updated_at desc nulls last, customer_record_id desc
-    ) = 1
+    inner join identifiers
+        on identifiers.identifier_type = 'email' and customer_records.email = identifiers.identifier_value
 ),
 
 emails as (
     select
+        customer_id,
+        email,
+        source_system
+    from ranked_emails
+    where email_rank = 1
+),
+
+ranked_phones as (
+    select
         customer_records.customer_id,
-        customer_records.email,
-        customer_records.source_system
+        customer_records.phone_e164,
+        customer_records.source_system,
+        row_number() over (
+            partition by customer_records.customer_id
+            order by
+                (not identifiers.is_blocklisted and not identifiers.is_shared) desc,
+                customer_records.record_updated_at desc nulls last,
+                customer_records.customer_record_id desc
+        ) as phone_rank
     from customer_records
     inner join identifiers
-        on identifiers.identifier_type = 'email' and customer_records.email = identifiers.identifier_value
-    qualify row_number() over (
-        partition by customer_records.customer_id
-        order by
-            (not identifiers.is_blocklisted and not identifiers.is_shared) desc,
-            customer_records.record_updated_at desc nulls last,
-            customer_records.customer_record_id desc
-    ) = 1
+        on identifiers.identifier_type = 'phone' and customer_records.phone_e164 = identifiers.identifier_value
 ),
 
 phones as (
     select
-        customer_records.customer_id,
-        customer_records.phone_e164,
-        customer_records.source_system
-    from customer_records
-    inner join identifiers
-        on identifiers.identifier_type = 'phone' and customer_records.phone_e164 = identifiers.identifier_value
-    qualify row_number() over (
-        partition by customer_records.customer_id
-        order by
-            (not identifiers.is_blocklisted and not identifiers.is_shared) desc,
-            customer_records.record_updated_at desc nulls last,
-            customer_records.customer_record_id desc
-    ) = 1
+        customer_id,
+        phone_e164,
+        source_system
+    from ranked_phones
+    where phone_rank = 1
 ),
 
-consent_choices as (
+ranked_consent_choices as (
     -- the decisive record: the latest unsubscribe if there is one, else the latest explicit choice
     select
         customer_id,
@@ -95,13 +122,25 @@ consent_choices as (
         is_unsubscribed,
         source_system,
         consent_method,
-        record_updated_at
+        record_updated_at,
+        row_number() over (
+            partition by customer_id
+            order by is_unsubscribed desc nulls last, record_updated_at desc nulls last, customer_record_id desc
+        ) as consent_rank
     from customer_records
     where marketing_opt_in is not null or is_unsubscribed
-    qualify row_number() over (
-        partition by customer_id
-        order by is_unsubscribed desc, record_updated_at desc nulls last, customer_record_id desc
-    ) = 1
+),
+
+consent_choices as (
+    select
+        customer_id,
+        marketing_opt_in,
+        is_unsubscribed,
+        source_system,
+        consent_method,
+        record_updated_at
+    from ranked_consent_choices
+    where consent_rank = 1
 ),
 
 systems as (

@@ -17,19 +17,19 @@ metrics as (
     select
         customer_id,
         'rule_churn_probability' as metric,
-        cast(rule_churn_probability as double) as metric_value
+        cast(rule_churn_probability as {{ type_double() }}) as metric_value
     from lifecycle
     union all
     select
         customer_id,
         'days_since_last_purchase' as metric,
-        cast(days_since_last_purchase as double) as metric_value
+        cast(days_since_last_purchase as {{ type_double() }}) as metric_value
     from lifecycle
     union all
     select
         customer_id,
         'total_spent_reporting' as metric,
-        cast(total_spent_reporting as double) as metric_value
+        cast(total_spent_reporting as {{ type_double() }}) as metric_value
     from lifecycle
 ),
 

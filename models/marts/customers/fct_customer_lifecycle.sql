@@ -53,7 +53,8 @@ final as (
         end as lifecycle_segment,
         {{ rule_churn_probability('days_since_last_purchase', 'orders_per_year') }} as rule_churn_probability,
         cast(
-            round(coalesce(average_order_value_reporting * orders_per_year * 3, 0), 2) as decimal(18, 2)
+            {{ round_double('coalesce(average_order_value_reporting * orders_per_year * 3, 0)', 2) }}
+            as decimal(18, 2)
         ) as heuristic_clv_reporting
     from joined
 )

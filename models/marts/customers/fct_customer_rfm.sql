@@ -55,9 +55,9 @@ final as (
         scored.recency_score,
         scored.frequency_score,
         scored.monetary_score,
-        cast(scored.recency_score as varchar)
-        || cast(scored.frequency_score as varchar)
-        || cast(scored.monetary_score as varchar) as rfm_code,
+        cast(scored.recency_score as {{ dbt.type_string() }})
+        || cast(scored.frequency_score as {{ dbt.type_string() }})
+        || cast(scored.monetary_score as {{ dbt.type_string() }}) as rfm_code,
         segments.segment as rfm_segment
     from scored
     left join segments

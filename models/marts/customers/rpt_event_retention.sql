@@ -70,13 +70,13 @@ final as (
         count(*) filter (where compared.bought_before) as customers_with_earlier_event,
         count(*) filter (where compared.bought_after) as customers_returning_later,
         count(*) filter (where compared.bought_before and compared.bought_after) as customers_before_and_after,
-        cast(count(*) filter (where compared.bought_after) as double) / count(*) as retention_rate
+        cast(count(*) filter (where compared.bought_after) as {{ type_double() }}) / count(*) as retention_rate
     from events
     inner join compared
         on
             events.source_system = compared.source_system
             and events.event_id = compared.event_id
-    group by all
+    group by events.source_system, events.event_id, events.event_name, events.partner_id, events.orders
 )
 
 select * from final

@@ -70,7 +70,7 @@ activity as (
     select
         cohort_members.source_system,
         cohort_members.cohort_month,
-        date_diff('month', cohort_members.cohort_month, customer_months.order_month) as months_since_first_order,
+        {{ month_diff('cohort_members.cohort_month', 'customer_months.order_month') }} as months_since_first_order,
         count(*) as active_customers,
         sum(customer_months.orders) as orders,
         sum(customer_months.revenue_reporting) as revenue_reporting
@@ -79,7 +79,10 @@ activity as (
         on
             cohort_members.source_system = customer_months.source_system
             and cohort_members.customer_id = customer_months.customer_id
-    group by all
+    group by
+        cohort_members.source_system,
+        cohort_members.cohort_month,
+        {{ month_diff('cohort_members.cohort_month', 'customer_months.order_month') }}
 ),
 
 grid as (
@@ -87,9 +90,9 @@ grid as (
         source_system,
         cohort_month,
         cohort_customers,
-        unnest(
-            range(0, date_diff('month', cohort_month, cast(date_trunc('month', {{ as_of_date() }}) as date)) + 1)
-        ) as months_since_first_order
+        {{ integer_range(
+            '0', month_diff('cohort_month', 'cast(date_trunc(\'month\', ' ~ as_of_date() ~ ') as date)')
+        ) }} as months_since_first_order
     from cohort_sizes
 ),
 
@@ -98,22 +101,22 @@ final as (
         grid.source_system,
         grid.cohort_month,
         cast(grid.months_since_first_order as integer) as months_since_first_order,
-        cast(grid.cohort_month + to_months(cast(grid.months_since_first_order as integer)) as date) as activity_month,
+        cast({{ add_months('grid.cohort_month', 'cast(grid.months_since_first_order as integer)') }} as date)
+            as activity_month,
         grid.cohort_customers,
         coalesce(activity.active_customers, 0) as active_customers,
-        cast(coalesce(activity.active_customers, 0) as double) / grid.cohort_customers as retention_rate,
+        cast(coalesce(activity.active_customers, 0) as {{ type_double() }}) / grid.cohort_customers as retention_rate,
         cast(coalesce(activity.orders, 0) as bigint) as orders,
         cast(coalesce(activity.revenue_reporting, 0) as decimal(18, 2)) as revenue_reporting,
-        cast(
-            round(
-                sum(coalesce(activity.revenue_reporting, 0)) over (
-                    partition by grid.source_system, grid.cohort_month
-                    order by grid.months_since_first_order
-                    rows between unbounded preceding and current row
-                ) / cast(grid.cohort_customers as double),
-                2
-            ) as decimal(18, 2)
-        ) as cumulative_revenue_per_customer_reporting
+        {%- set cumulative_revenue_per_customer -%}
+            sum(coalesce(activity.revenue_reporting, 0)) over (
+                partition by grid.source_system, grid.cohort_month
+                order by grid.months_since_first_order
+                rows between unbounded preceding and current row
+            ) / cast(grid.cohort_customers as {{ type_double() }})
+        {%- endset %}
+        cast({{ round_double(cumulative_revenue_per_customer, 2) }} as decimal(18, 2))
+            as cumulative_revenue_per_customer_reporting
     from grid
     left join activity
         on

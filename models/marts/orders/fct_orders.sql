@@ -75,9 +75,9 @@ fx_rates as (
 amounts as (
     select
         *,
-        least(
-            fee_charged_amount,
-            greatest(gross_amount - discount_amount - refund_amount, 0)
+        cast(
+            least(fee_charged_amount, greatest(gross_amount - discount_amount - refund_amount, 0))
+            as decimal(18, 2)
         ) as fee_amount
     from orders
 ),
@@ -85,7 +85,7 @@ amounts as (
 with_net as (
     select
         *,
-        gross_amount - discount_amount - fee_amount - refund_amount as net_amount
+        cast(gross_amount - discount_amount - fee_amount - refund_amount as decimal(18, 2)) as net_amount
     from amounts
 ),
 
@@ -114,7 +114,8 @@ identified as (
         erased.customer_id is not null as is_customer_erased,
         customer_ids.customer_id as resolved_customer_id,
         cast(shared.net_amount - shared.partner_share_amount as decimal(18, 2)) as platform_commission_amount,
-        order_fx.usd_per_unit / reporting_fx.usd_per_unit as fx_rate
+        -- a float, as every rate here (DuckDB divides decimals in floating point)
+        cast(order_fx.usd_per_unit as {{ type_double() }}) / reporting_fx.usd_per_unit as fx_rate
     from shared
     left join customer_ids on shared.customer_record_id = customer_ids.customer_record_id
     left join erased on customer_ids.customer_id = erased.customer_id
@@ -164,11 +165,14 @@ final as (
         '{{ var("reporting_currency") }}' as reporting_currency,
         cast(fx_rate as decimal(18, 8)) as fx_rate_to_reporting,
         {%- for amount in ['gross', 'discount', 'fee', 'refund', 'net', 'partner_share'] %}
-            cast(round({{ amount }}_amount * fx_rate, 2) as decimal(18, 2)) as {{ amount }}_amount_reporting,
+            {%- set converted = round_double(amount ~ '_amount * fx_rate', 2) %}
+            cast({{ converted }} as decimal(18, 2)) as {{ amount }}_amount_reporting,
         {%- endfor %}
         -- what is left of the net, so that net = partner share + commission holds to the cent here too
-        cast(round(net_amount * fx_rate, 2) - round(partner_share_amount * fx_rate, 2) as decimal(18, 2))
-            as platform_commission_amount_reporting,
+        cast(
+            {{ round_double('net_amount * fx_rate', 2) }} - {{ round_double('partner_share_amount * fx_rate', 2) }}
+            as decimal(18, 2)
+        ) as platform_commission_amount_reporting,
         ticket_count,
         is_free,
         refund_amount > 0 as is_refunded,

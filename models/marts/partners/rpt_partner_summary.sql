@@ -123,14 +123,17 @@ final as (
         money.net_reporting,
         money.partner_share_reporting,
         money.platform_commission_reporting,
-        cast(round(money.net_reporting / nullif(money.orders, 0), 2) as decimal(18, 2))
+        cast(
+            {{ round_double('cast(money.net_reporting as ' ~ type_double() ~ ') / nullif(money.orders, 0)', 2) }}
+            as decimal(18, 2)
+        )
             as average_order_value_reporting,
         money.group_bookings,
         coalesce(customer_counts.customers_reachable_by_email, 0) as customers_reachable_by_email,
         coalesce(customer_counts.customers_reachable_by_sms, 0) as customers_reachable_by_sms,
-        cast(customer_counts.customers_opted_in as double) / nullif(customer_counts.customers, 0)
+        cast(customer_counts.customers_opted_in as {{ type_double() }}) / nullif(customer_counts.customers, 0)
             as marketing_opt_in_rate,
-        cast(customer_counts.repeat_customers as double) / nullif(customer_counts.customers, 0)
+        cast(customer_counts.repeat_customers as {{ type_double() }}) / nullif(customer_counts.customers, 0)
             as repeat_customer_rate
     from money
     inner join partners on money.partner_id = partners.partner_id

@@ -36,8 +36,8 @@ records as (
             '{{ table.source_table }}' as source_table,
             email,
             is_email_valid,
-            cast({{ table.phone_raw }} as varchar) as phone_raw,
-            cast({{ table.phone }} as varchar) as phone_e164,
+            cast({{ table.phone_raw }} as {{ dbt.type_string() }}) as phone_raw,
+            cast({{ table.phone }} as {{ dbt.type_string() }}) as phone_e164,
             {{ table.name }} as customer_name
         from {{ ref(table.model) }}
         {% if not loop.last %}union all{% endif %}
@@ -82,11 +82,14 @@ final as (
         counted.phones_invalid,
         counted.names_present,
         coalesce(quarantined.quarantined_rows, 0) as quarantined_rows,
-        round(100.0 * counted.emails_present / counted.records, 1) as email_coverage_pct,
-        round(100.0 * counted.phones_present / counted.records, 1) as mobile_coverage_pct,
-        round(100.0 * counted.names_present / counted.records, 1) as name_coverage_pct,
-        round(100.0 * (counted.emails_present + counted.phones_present) / (2.0 * counted.records), 1)
-            as contact_quality_score
+        -- percentages are floats, as DuckDB computes 100.0 * count / count
+        {%- set present = '100 * cast(counted.%s as ' ~ type_double() ~ ')' %}
+        {{ round_double(present | format('emails_present') ~ ' / counted.records', 1) }} as email_coverage_pct,
+        {{ round_double(present | format('phones_present') ~ ' / counted.records', 1) }} as mobile_coverage_pct,
+        {{ round_double(present | format('names_present') ~ ' / counted.records', 1) }} as name_coverage_pct,
+        {{ round_double(
+            present | format('emails_present + counted.phones_present') ~ ' / (2 * counted.records)', 1
+        ) }} as contact_quality_score
     from counted
     left join quarantined
         on

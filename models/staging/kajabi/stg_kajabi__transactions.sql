@@ -16,7 +16,7 @@ typed as (
     select
         *,
         -- 'Charge', 'Subscription Charge', 'Refund' -> charge, subscription_charge, refund
-        lower(regexp_replace(trim(transaction_type_raw), '\s+', '_', 'g')) as transaction_type
+        lower({{ regex_replace_all('trim(transaction_type_raw)', '\\s+', '_') }}) as transaction_type
     from transactions
 ),
 

@@ -25,7 +25,7 @@ final as (
         transaction_id,
         -- recurring payments reference their subscription profile ('I-...')
         case
-            when transaction_type = 'Subscription Payment' and starts_with(reference_transaction_id, 'I-')
+            when transaction_type = 'Subscription Payment' and left(reference_transaction_id, 2) = 'I-'
                 then reference_transaction_id
         end as subscription_id,
         -- refunds reference the payment they refund

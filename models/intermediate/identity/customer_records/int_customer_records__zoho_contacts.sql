@@ -15,7 +15,7 @@ final as (
         secondary_email,
         first_name,
         last_name,
-        cast(null as varchar) as country_code,
+        cast(null as {{ dbt.type_string() }}) as country_code,
         'crm_email_opt_out' as consent_method,
         created_at as record_created_at,
         'zoho__contacts:' || contact_id as customer_record_id,

@@ -48,7 +48,7 @@ parsed as (
         {{ json_text('doc', '$.salesChannel') }} as sales_channel,
         {{ json_text('doc', '$.discounts.discountCode') }} as discount_code,
         upper({{ json_text('doc', '$.currency') }}) as currency_code,
-        try_cast(json_array_length(doc, '$.tickets') as integer) as ticket_count,
+        {{ try_cast(json_array_length_at('doc', '$.tickets'), 'integer') }} as ticket_count,
 
         -- money, as the API reports it (decimal dollars)
         {{ parse_money(json_text('doc', '$.totals.subtotal')) }} as subtotal_amount,
@@ -61,9 +61,9 @@ parsed as (
         {{ parse_money(json_text('doc', '$.totals.netSales')) }} as net_sales_amount,
 
         -- flags
-        try_cast({{ json_text('doc', '$.businessPurpose') }} as boolean) as is_business_purpose,
-        try_cast({{ json_text('doc', '$.organiserMailListOptIn') }} as boolean) as has_marketing_opt_in,
-        try_cast({{ json_text('doc', '$.isInternationalTransaction') }} as boolean) as is_international,
+        {{ try_cast(json_text('doc', '$.businessPurpose'), 'boolean') }} as is_business_purpose,
+        {{ try_cast(json_text('doc', '$.organiserMailListOptIn'), 'boolean') }} as has_marketing_opt_in,
+        {{ try_cast(json_text('doc', '$.isInternationalTransaction'), 'boolean') }} as is_international,
 
         -- timestamps: ISO-8601 with Z, kept as UTC
         {{ utc_from_iso('doc', '$.createdAt') }} as created_at,

@@ -13,27 +13,27 @@ source as (
 parsed as (
     select
         -- ids
-        nullif(trim(source.id), '') as contact_id,
+        nullif(trim(source.{{ adapter.quote('ID') }}), '') as contact_id,
 
         -- contact
-        source.name as full_name_raw,
-        source.email as email_raw,
-        source."Phone Number" as phone_raw,
-        source.city as city_raw,
-        source.state as state_raw,
-        upper(nullif(trim(source.country), '')) as country_code,
-        source.tags as tags_raw,
-        try_cast(trim(source.subscribed) as boolean) as is_subscribed,
+        source.{{ adapter.quote('Name') }} as full_name_raw,
+        source.{{ adapter.quote('Email') }} as email_raw,
+        source.{{ adapter.quote('Phone Number') }} as phone_raw,
+        source.{{ adapter.quote('City') }} as city_raw,
+        source.{{ adapter.quote('State') }} as state_raw,
+        upper(nullif(trim(source.{{ adapter.quote('Country') }}), '')) as country_code,
+        source.{{ adapter.quote('Tags') }} as tags_raw,
+        {{ try_cast('trim(source.' ~ adapter.quote('Subscribed') ~ ')', 'boolean') }} as is_subscribed,
 
         -- timestamps: local time with the account's UTC offset, converted to UTC
-        {{ utc_from_text('source."Created At"', '%Y-%m-%d %H:%M:%S %z') }} as created_at,
-        {{ utc_from_text('source."Updated At"', '%Y-%m-%d %H:%M:%S %z') }} as updated_at,
+        {{ utc_from_text('source.' ~ adapter.quote('Created At'), '%Y-%m-%d %H:%M:%S %z') }} as created_at,
+        {{ utc_from_text('source.' ~ adapter.quote('Updated At'), '%Y-%m-%d %H:%M:%S %z') }} as updated_at,
         {{ utc_from_iso_text('source._extracted_at') }} as extracted_at,
 
         -- lineage
-        source."Created At" as created_at_raw,
-        source."Updated At" as updated_at_raw,
-        cast(to_json(source) as varchar) as raw_record,
+        source.{{ adapter.quote('Created At') }} as created_at_raw,
+        source.{{ adapter.quote('Updated At') }} as updated_at_raw,
+        {{ row_to_json_text('source') }} as raw_record,
         source.filename as source_file
     from source
 ),

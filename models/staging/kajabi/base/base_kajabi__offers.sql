@@ -16,23 +16,23 @@ currencies as (
 parsed as (
     select
         -- ids
-        nullif(trim(source.id), '') as offer_id,
+        nullif(trim(source.{{ adapter.quote('ID') }}), '') as offer_id,
 
         -- offer
-        source.title as offer_title_raw,
-        lower(nullif(trim(source."Payment Type"), '')) as payment_type,
-        lower(nullif(trim(source.interval), '')) as billing_interval,
-        lower(nullif(trim(source.status), '')) as offer_status,
-        upper(nullif(trim(source.currency), '')) as currency_code,
-        {{ parse_money('source.price') }} as price,
+        source.{{ adapter.quote('Title') }} as offer_title_raw,
+        lower(nullif(trim(source.{{ adapter.quote('Payment Type') }}), '')) as payment_type,
+        lower(nullif(trim(source.{{ adapter.quote('Interval') }}), '')) as billing_interval,
+        lower(nullif(trim(source.{{ adapter.quote('Status') }}), '')) as offer_status,
+        upper(nullif(trim(source.{{ adapter.quote('Currency') }}), '')) as currency_code,
+        {{ parse_money('source.' ~ adapter.quote('Price')) }} as price,
 
         -- timestamps: local time with the account's UTC offset, converted to UTC
-        {{ utc_from_text('source."Created At"', '%Y-%m-%d %H:%M:%S %z') }} as created_at,
+        {{ utc_from_text('source.' ~ adapter.quote('Created At'), '%Y-%m-%d %H:%M:%S %z') }} as created_at,
         {{ utc_from_iso_text('source._extracted_at') }} as extracted_at,
 
         -- lineage
-        source."Created At" as created_at_raw,
-        cast(to_json(source) as varchar) as raw_record,
+        source.{{ adapter.quote('Created At') }} as created_at_raw,
+        {{ row_to_json_text('source') }} as raw_record,
         source.filename as source_file
     from source
 ),

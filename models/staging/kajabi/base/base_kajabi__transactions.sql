@@ -22,36 +22,36 @@ currencies as (
 parsed as (
     select
         -- ids
-        nullif(trim(source.id), '') as transaction_id,
-        nullif(trim(source."Customer ID"), '') as customer_id,
-        nullif(trim(source."Offer ID"), '') as offer_id,
+        nullif(trim(source.{{ adapter.quote('ID') }}), '') as transaction_id,
+        nullif(trim(source.{{ adapter.quote('Customer ID') }}), '') as customer_id,
+        nullif(trim(source.{{ adapter.quote('Offer ID') }}), '') as offer_id,
 
         -- customer as written on the transaction
-        source."Customer Name" as customer_name_raw,
-        source."Customer Email" as customer_email_raw,
+        source.{{ adapter.quote('Customer Name') }} as customer_name_raw,
+        source.{{ adapter.quote('Customer Email') }} as customer_email_raw,
 
         -- transaction
-        source.type as transaction_type_raw,
-        nullif(trim(source.status), '') as source_status,
-        source."Offer Title" as offer_title_raw,
-        nullif(trim(source."Coupon Used"), '') as coupon_code,
-        lower(nullif(trim(source."Payment Method"), '')) as payment_method,
-        lower(nullif(trim(source.provider), '')) as payment_provider,
-        upper(nullif(trim(source.currency), '')) as currency_code,
-        try_cast(trim(source.quantity) as integer) as quantity,
+        source.{{ adapter.quote('Type') }} as transaction_type_raw,
+        nullif(trim(source.{{ adapter.quote('Status') }}), '') as source_status,
+        source.{{ adapter.quote('Offer Title') }} as offer_title_raw,
+        nullif(trim(source.{{ adapter.quote('Coupon Used') }}), '') as coupon_code,
+        lower(nullif(trim(source.{{ adapter.quote('Payment Method') }}), '')) as payment_method,
+        lower(nullif(trim(source.{{ adapter.quote('Provider') }}), '')) as payment_provider,
+        upper(nullif(trim(source.{{ adapter.quote('Currency') }}), '')) as currency_code,
+        {{ try_cast('trim(source.' ~ adapter.quote('Quantity') ~ ')', 'integer') }} as quantity,
 
         -- money, as exported (decimal dollars; refunds negative)
-        {{ parse_money('source.amount') }} as amount,
-        {{ parse_money('source."Sales Tax"') }} as sales_tax_amount,
+        {{ parse_money('source.' ~ adapter.quote('Amount')) }} as amount,
+        {{ parse_money('source.' ~ adapter.quote('Sales Tax')) }} as sales_tax_amount,
 
         -- timestamps: local time with the account's UTC offset, converted to UTC
-        {{ utc_from_text('source."Created At"', '%Y-%m-%d %H:%M:%S %z') }} as created_at,
+        {{ utc_from_text('source.' ~ adapter.quote('Created At'), '%Y-%m-%d %H:%M:%S %z') }} as created_at,
         {{ utc_from_iso_text('source._extracted_at') }} as extracted_at,
 
         -- lineage
-        source."Created At" as created_at_raw,
-        source."Sales Tax" as sales_tax_raw,
-        cast(to_json(source) as varchar) as raw_record,
+        source.{{ adapter.quote('Created At') }} as created_at_raw,
+        source.{{ adapter.quote('Sales Tax') }} as sales_tax_raw,
+        {{ row_to_json_text('source') }} as raw_record,
         source.filename as source_file
     from source
 ),

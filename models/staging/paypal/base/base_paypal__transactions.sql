@@ -27,36 +27,38 @@ timezone_abbreviations as (
 parsed as (
     select
         -- ids
-        nullif(trim(source."Transaction ID"), '') as transaction_id,
-        nullif(trim(source."Reference Txn ID"), '') as reference_transaction_id,
-        source."Item ID" as item_id_raw,
-        source."Item Title" as item_title_raw,
+        nullif(trim(source.{{ adapter.quote('Transaction ID') }}), '') as transaction_id,
+        nullif(trim(source.{{ adapter.quote('Reference Txn ID') }}), '') as reference_transaction_id,
+        source.{{ adapter.quote('Item ID') }} as item_id_raw,
+        source.{{ adapter.quote('Item Title') }} as item_title_raw,
 
         -- payer
-        source.name as payer_name_raw,
-        source."From Email Address" as email_raw,
-        source."To Email Address" as recipient_email_raw,
-        source."Contact Phone Number" as phone_raw,
-        upper(trim(source."Country Code")) as country_code,
+        source.{{ adapter.quote('Name') }} as payer_name_raw,
+        source.{{ adapter.quote('From Email Address') }} as email_raw,
+        source.{{ adapter.quote('To Email Address') }} as recipient_email_raw,
+        source.{{ adapter.quote('Contact Phone Number') }} as phone_raw,
+        upper(trim(source.{{ adapter.quote('Country Code') }})) as country_code,
 
         -- transaction
-        source.type as transaction_type_raw,
-        source.status as source_status,
-        source."Balance Impact" as balance_impact,
-        upper(trim(source.currency)) as currency_code,
-        {{ parse_money('source."Gross"') }} as gross_amount,
-        {{ parse_money('source."Fee"') }} as fee_amount,
-        {{ parse_money('source."Net"') }} as net_amount,
+        source.{{ adapter.quote('Type') }} as transaction_type_raw,
+        source.{{ adapter.quote('Status') }} as source_status,
+        source.{{ adapter.quote('Balance Impact') }} as balance_impact,
+        upper(trim(source.{{ adapter.quote('Currency') }})) as currency_code,
+        {{ parse_money('source.' ~ adapter.quote('Gross')) }} as gross_amount,
+        {{ parse_money('source.' ~ adapter.quote('Fee')) }} as fee_amount,
+        {{ parse_money('source.' ~ adapter.quote('Net')) }} as net_amount,
 
         -- time: local wall-clock time plus a zone abbreviation
-        try_strptime(source.date || ' ' || source.time, '%m/%d/%Y %H:%M:%S') as transacted_at_local,
-        upper(trim(source.timezone)) as timezone_abbreviation,
+        {{ local_timestamp(
+            'source.' ~ adapter.quote('Date') ~ " || ' ' || source." ~ adapter.quote('Time'), '%m/%d/%Y %H:%M:%S'
+        ) }} as transacted_at_local,
+        upper(trim(source.{{ adapter.quote('TimeZone') }})) as timezone_abbreviation,
         {{ utc_from_iso_text('source._extracted_at') }} as extracted_at,
 
         -- lineage
-        source.fee as fee_raw,
-        source.net as net_raw,
-        cast(to_json(source) as varchar) as raw_record,
+        source.{{ adapter.quote('Fee') }} as fee_raw,
+        source.{{ adapter.quote('Net') }} as net_raw,
+        {{ row_to_json_text('source') }} as raw_record,
         source.filename as source_file
     from source
 ),
@@ -67,8 +69,8 @@ classified as (
         timezone_abbreviations.utc_offset_minutes,
         status_map.order_status,
         -- local time minus the zone's offset from UTC ('MDT' = -360 minutes)
-        parsed.transacted_at_local
-        - to_minutes(cast(timezone_abbreviations.utc_offset_minutes as bigint)) as transacted_at,
+        {{ subtract_minutes('parsed.transacted_at_local', 'timezone_abbreviations.utc_offset_minutes') }}
+            as transacted_at,
         case
             when parsed.transaction_id is null then 'missing_record_key'
             when

@@ -25,7 +25,7 @@ parsed as (
         end as identifier_value,
         {{ utc_from_iso_text('source.requested_at') }} as requested_at,
         {{ utc_from_iso_text('source._extracted_at') }} as extracted_at,
-        cast(to_json(source) as varchar) as raw_record,
+        {{ row_to_json_text('source') }} as raw_record,
         source.filename as source_file
     from source
 ),

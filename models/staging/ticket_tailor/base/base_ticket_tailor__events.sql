@@ -29,16 +29,16 @@ parsed as (
         {{ json_text('doc', '$.status') }} as event_status,
         -- minor units (cents); the event object carries no base multiplier, see classified
         case
-            when regexp_full_match({{ json_text('doc', '$.default_price') }}, '-?[0-9]+')
+            when {{ regex_full_match(json_text('doc', '$.default_price'), '-?[0-9]+') }}
                 then cast({{ json_text('doc', '$.default_price') }} as bigint)
         end as default_price_minor_units,
         -- Unix seconds, UTC (see base_ticket_tailor__orders for the 11-digit guard)
         case
-            when regexp_full_match({{ json_text('doc', '$.start.unix') }}, '[0-9]{1,11}')
+            when {{ regex_full_match(json_text('doc', '$.start.unix'), '[0-9]{1,11}') }}
                 then {{ utc_from_epoch(json_text('doc', '$.start.unix')) }}
         end as starts_at,
         case
-            when regexp_full_match({{ json_text('doc', '$.end.unix') }}, '[0-9]{1,11}')
+            when {{ regex_full_match(json_text('doc', '$.end.unix'), '[0-9]{1,11}') }}
                 then {{ utc_from_epoch(json_text('doc', '$.end.unix')) }}
         end as ends_at,
         {{ utc_from_iso('doc', '$._extracted_at') }} as extracted_at,

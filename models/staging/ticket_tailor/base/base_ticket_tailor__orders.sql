@@ -46,40 +46,34 @@ parsed as (
         {{ json_text('doc', '$.status') }} as source_status,
         {{ json_text('doc', '$.payment_method.type') }} as payment_method,
         upper({{ json_text('doc', '$.currency.code') }}) as currency_code,
-        -- DuckDB JSON: the quantities of all line items as a list, summed (0 for an empty list)
-        case
-            when json_type(doc, '$.line_items') = 'ARRAY' and json_array_length(doc, '$.line_items') = 0
-                then 0
-            else cast(
-                list_sum(try_cast(json_extract_string(doc, '$.line_items[*].quantity') as integer[])) as integer
-            )
-        end as ticket_count,
+        -- the quantities of all line items, summed (0 for an empty list)
+        {{ json_array_sum('doc', '$.line_items', 'quantity') }} as ticket_count,
 
         -- money in minor units (cents): only whole numbers are valid
         case
-            when regexp_full_match({{ json_text('doc', '$.currency.base_multiplier') }}, '[0-9]+')
-                then try_cast({{ json_text('doc', '$.currency.base_multiplier') }} as integer)
+            when {{ regex_full_match(json_text('doc', '$.currency.base_multiplier'), '[0-9]+') }}
+                then {{ try_cast(json_text('doc', '$.currency.base_multiplier'), 'integer') }}
         end as currency_base_multiplier,
         case
-            when regexp_full_match({{ json_text('doc', '$.subtotal') }}, '-?[0-9]+')
-                then try_cast({{ json_text('doc', '$.subtotal') }} as bigint)
+            when {{ regex_full_match(json_text('doc', '$.subtotal'), '-?[0-9]+') }}
+                then {{ try_cast(json_text('doc', '$.subtotal'), 'bigint') }}
         end as subtotal_minor_units,
         case
-            when regexp_full_match({{ json_text('doc', '$.tax') }}, '-?[0-9]+')
-                then try_cast({{ json_text('doc', '$.tax') }} as bigint)
+            when {{ regex_full_match(json_text('doc', '$.tax'), '-?[0-9]+') }}
+                then {{ try_cast(json_text('doc', '$.tax'), 'bigint') }}
         end as tax_minor_units,
         case
-            when regexp_full_match({{ json_text('doc', '$.total') }}, '-?[0-9]+')
-                then try_cast({{ json_text('doc', '$.total') }} as bigint)
+            when {{ regex_full_match(json_text('doc', '$.total'), '-?[0-9]+') }}
+                then {{ try_cast(json_text('doc', '$.total'), 'bigint') }}
         end as total_minor_units,
         case
-            when regexp_full_match({{ json_text('doc', '$.refund_amount') }}, '-?[0-9]+')
-                then try_cast({{ json_text('doc', '$.refund_amount') }} as bigint)
+            when {{ regex_full_match(json_text('doc', '$.refund_amount'), '-?[0-9]+') }}
+                then {{ try_cast(json_text('doc', '$.refund_amount'), 'bigint') }}
         end as refund_minor_units,
         {{ json_text('doc', '$.refund_amount') }} as refund_amount_raw,
 
         -- flags: NULL when the buyer was not asked or made no choice
-        try_cast({{ json_text('doc', '$.marketing_opt_in') }} as boolean) as marketing_opt_in,
+        {{ try_cast(json_text('doc', '$.marketing_opt_in'), 'boolean') }} as marketing_opt_in,
 
         -- timestamps: Unix seconds, UTC (a value in milliseconds is NULL, so quarantined)
         {{ utc_from_epoch(json_text('doc', '$.created_at')) }} as created_at,

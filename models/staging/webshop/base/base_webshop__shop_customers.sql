@@ -23,9 +23,9 @@ parsed as (
         nullif(trim(source.first_source_slug), '') as first_source_slug,
 
         -- totals as the shop app computed them
-        try_cast(trim(source.total_purchases) as integer) as total_purchases,
+        {{ try_cast('trim(source.total_purchases)', 'integer') }} as total_purchases,
         {{ parse_money('source.total_spent') }} as total_spent,
-        try_cast(trim(source.repeat_customer) as boolean) as is_repeat_customer,
+        {{ try_cast('trim(source.repeat_customer)', 'boolean') }} as is_repeat_customer,
 
         -- timestamps: timestamptz text, converted to UTC
         {{ utc_from_postgres('source.first_purchase_at') }} as first_purchase_at,
@@ -40,7 +40,7 @@ parsed as (
         source.created_at as created_at_raw,
         source.updated_at as updated_at_raw,
         source.total_spent as total_spent_raw,
-        cast(to_json(source) as varchar) as raw_record,
+        {{ row_to_json_text('source') }} as raw_record,
         source.filename as source_file
     from source
 ),

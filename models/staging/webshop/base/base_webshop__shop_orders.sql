@@ -35,7 +35,7 @@ parsed as (
         -- order
         nullif(trim(source.network), '') as network,
         nullif(trim(source.package), '') as package_name,
-        try_cast(trim(source.quantity) as integer) as quantity,
+        {{ try_cast('trim(source.quantity)', 'integer') }} as quantity,
         nullif(trim(source.status), '') as source_status,
         nullif(trim(source.payment_reference), '') as payment_reference,
         upper(nullif(trim(source.currency), '')) as currency_code,
@@ -51,7 +51,7 @@ parsed as (
         -- lineage
         source.created_at as created_at_raw,
         source.updated_at as updated_at_raw,
-        cast(to_json(source) as varchar) as raw_record,
+        {{ row_to_json_text('source') }} as raw_record,
         source.filename as source_file
     from source
 ),

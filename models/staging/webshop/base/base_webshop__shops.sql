@@ -35,7 +35,7 @@ parsed as (
         -- lineage
         source.created_at as created_at_raw,
         source.updated_at as updated_at_raw,
-        cast(to_json(source) as varchar) as raw_record,
+        {{ row_to_json_text('source') }} as raw_record,
         source.filename as source_file
     from source
 ),

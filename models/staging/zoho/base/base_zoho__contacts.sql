@@ -14,34 +14,34 @@ source as (
 parsed as (
     select
         -- ids
-        nullif(trim(source."Record Id"), '') as contact_id,
+        nullif(trim(source.{{ adapter.quote('Record Id') }}), '') as contact_id,
 
         -- contact
-        source."Contact Owner" as contact_owner,
-        source."First Name" as first_name_raw,
-        source."Last Name" as last_name_raw,
-        source.email as email_raw,
-        source."Secondary Email" as secondary_email_raw,
-        source.phone as phone_raw,
-        source.mobile as mobile_raw,
-        source."Mailing City" as mailing_city,
-        source."Mailing Country" as mailing_country,
-        source."Lead Source" as lead_source,
+        source.{{ adapter.quote('Contact Owner') }} as contact_owner,
+        source.{{ adapter.quote('First Name') }} as first_name_raw,
+        source.{{ adapter.quote('Last Name') }} as last_name_raw,
+        source.{{ adapter.quote('Email') }} as email_raw,
+        source.{{ adapter.quote('Secondary Email') }} as secondary_email_raw,
+        source.{{ adapter.quote('Phone') }} as phone_raw,
+        source.{{ adapter.quote('Mobile') }} as mobile_raw,
+        source.{{ adapter.quote('Mailing City') }} as mailing_city,
+        source.{{ adapter.quote('Mailing Country') }} as mailing_country,
+        source.{{ adapter.quote('Lead Source') }} as lead_source,
 
         -- flags
-        try_cast(trim(source."Email Opt Out") as boolean) as email_opt_out,
+        {{ try_cast('trim(source.' ~ adapter.quote('Email Opt Out') ~ ')', 'boolean') }} as email_opt_out,
 
         -- timestamps: local org time without offset -> UTC
-        {{ utc_from_local('source."Created Time"', '%Y-%m-%d %H:%M:%S', "'" ~ var('zoho_org_timezone') ~ "'") }}
-            as created_at,
-        {{ utc_from_local('source."Modified Time"', '%Y-%m-%d %H:%M:%S', "'" ~ var('zoho_org_timezone') ~ "'") }}
-            as updated_at,
+        {%- set org_timezone = "'" ~ var('zoho_org_timezone') ~ "'" %}
+        {%- set local_format = '%Y-%m-%d %H:%M:%S' %}
+        {{ utc_from_local('source.' ~ adapter.quote('Created Time'), local_format, org_timezone) }} as created_at,
+        {{ utc_from_local('source.' ~ adapter.quote('Modified Time'), local_format, org_timezone) }} as updated_at,
         {{ utc_from_iso_text('source._extracted_at') }} as extracted_at,
 
         -- lineage
-        source."Created Time" as created_time_raw,
-        source."Modified Time" as modified_time_raw,
-        cast(to_json(source) as varchar) as raw_record,
+        source.{{ adapter.quote('Created Time') }} as created_time_raw,
+        source.{{ adapter.quote('Modified Time') }} as modified_time_raw,
+        {{ row_to_json_text('source') }} as raw_record,
         source.filename as source_file
     from source
 ),

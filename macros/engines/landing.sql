@@ -1,0 +1,162 @@
+{#-
+    Landing files as source relations on every engine (docs/engines.md).
+
+    On DuckDB a source reads its files in place through dbt-duckdb's `external_location`. Other
+    engines have no such config, so the on-run-start hook create_landing_relations() makes each
+    source table a relation of the same name, shape and content before anything reads it:
+      - JSON Lines: one text column `line` per line (a blank line is NULL, as DuckDB reads it);
+      - CSV: one text column per header field, named exactly as in the header and listed in the
+        same order in the source's YAML; a quoted empty field is NULL, as on DuckDB;
+      - plus `filename`, the landing file each row came from.
+    Which files: the source table's `config.meta.landing_files`, a glob under env RAW_DATA_DIR
+    (default data/raw) that must name the same files as its external_location (a pytest checks it);
+    the format follows the extension (.jsonl or .csv).
+
+    Spark: an external table over the files (`<table>__landing`, text or csv, FAILFAST: a file it
+    cannot parse stops the query, naming the file) and a view `<table>` adding the file name.
+    Postgres: a table loaded with COPY from the server's file system (files listed with pg_ls_dir);
+    RAW_DATA_DIR must be an absolute path the server can read, and the user needs
+    pg_read_server_files (or superuser). On both, every file of a CSV glob must have the header the
+    YAML lists, in that order (DuckDB combines files by column name): another header stops the
+    build with the engine's message naming the file.
+-#}
+{% macro create_landing_relations() -%}
+    {%- if execute -%}
+        {%- do adapter.dispatch('create_landing_relations', 'customer_warehouse')(_landing_tables()) -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro default__create_landing_relations(tables) -%}
+    {#- DuckDB reads the files through external_location: nothing to create. -#}
+{%- endmacro %}
+
+{#- The source tables that land as files: [{relation, glob, format, columns}] in name order. -#}
+{% macro _landing_tables() -%}
+    {%- set raw_dir = env_var('RAW_DATA_DIR', 'data/raw') | replace('\\', '/') -%}
+    {%- set tables = [] -%}
+    {%- for node in graph.sources.values() | sort(attribute='unique_id') -%}
+        {%- set files = (node.config.meta or {}).get('landing_files') -%}
+        {%- if files -%}
+            {%- set format = 'jsonl' if files.endswith('.jsonl') else 'csv' if files.endswith('.csv') else none -%}
+            {%- if format is none -%}
+                {{ exceptions.raise_compiler_error(
+                    'source ' ~ node.source_name ~ '.' ~ node.name ~ ': landing_files must end in .jsonl or .csv'
+                ) }}
+            {%- endif -%}
+            {%- do tables.append({
+                'relation': api.Relation.create(database=node.database, schema=node.schema, identifier=node.identifier),
+                'glob': raw_dir.rstrip('/') ~ '/' ~ files,
+                'format': format,
+                'columns': node.columns.keys() | reject('equalto', 'filename') | list,
+            }) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(tables) }}
+{%- endmacro %}
+
+{% macro spark__create_landing_relations(tables) -%}
+    {%- for table in tables -%}
+        {%- set relation = table.relation -%}
+        {%- set files = relation.incorporate(path={'identifier': relation.identifier ~ '__landing'}) -%}
+        {%- do adapter.create_schema(relation) -%}
+        {#- external tables (a path option): dropping one never deletes the files -#}
+        {%- do run_query('drop view if exists ' ~ relation) -%}
+        {%- do run_query('drop table if exists ' ~ files) -%}
+        {%- set file_name = "regexp_replace(_metadata.file_path, '^file:(//)?', '')" -%}
+        {#- the folder as the location and the file pattern as a filter (a glob as the location
+            makes Spark log a missing file when the table is dropped) -#}
+        {%- set folder, pattern = table.glob.rsplit('/', 1) -%}
+        {%- set location = 'path ' ~ string_literal(folder) ~ ', pathGlobFilter ' ~ string_literal(pattern) -%}
+        {%- if table.format == 'jsonl' -%}
+            {%- do run_query('create table ' ~ files ~ ' (value string) using text options (' ~ location ~ ')') -%}
+            {%- do run_query(
+                'create view ' ~ relation ~ ' as select nullif(value, \'\') as line, ' ~ file_name
+                ~ ' as filename from ' ~ files
+            ) -%}
+        {%- else -%}
+            {%- set columns = [] -%}
+            {%- for column in table.columns -%}
+                {%- do columns.append(adapter.quote(column) ~ ' string') -%}
+            {%- endfor -%}
+            {%- do run_query(
+                'create table ' ~ files ~ ' (' ~ columns | join(', ') ~ ') using csv options (' ~ location
+                ~ ', header \'true\', enforceSchema \'false\', multiLine \'true\','
+                ~ ' sep \',\', quote \'"\', escape \'"\', mode \'FAILFAST\', encoding \'UTF-8\')'
+            ) -%}
+            {%- do run_query('create view ' ~ relation ~ ' as select *, ' ~ file_name ~ ' as filename from ' ~ files) -%}
+        {%- endif -%}
+    {%- endfor -%}
+{%- endmacro %}
+
+{% macro postgres__create_landing_relations(tables) -%}
+    {%- set server = run_query(
+        "select current_setting('server_version_num')::int as version, datcollate as collation"
+        ~ " from pg_database where datname = current_database()"
+    ).rows[0] -%}
+    {%- if server.version < 160000 -%}
+        {{ exceptions.raise_compiler_error(
+            'PostgreSQL 16 or later is needed (pg_input_is_valid, IS JSON); this server is ' ~ server.version
+        ) }}
+    {%- endif -%}
+    {%- if server.collation not in ['C', 'POSIX'] -%}
+        {{ exceptions.raise_compiler_error(
+            'the database must sort text by code point, as DuckDB and Spark do (identity resolution numbers'
+            ~ ' records in that order): create it with lc_collate \'C\' (this one uses ' ~ server.collation ~ ')'
+        ) }}
+    {%- endif -%}
+    {%- for table in tables -%}
+        {%- set relation = table.relation -%}
+        {%- set folder, pattern = table.glob.rsplit('/', 1) -%}
+        {%- if not folder.startswith('/') -%}
+            {{ exceptions.raise_compiler_error(
+                'RAW_DATA_DIR must be an absolute path on Postgres (the server reads the files): ' ~ folder
+            ) }}
+        {%- endif -%}
+        {%- set file_regex = '^' ~ modules.re.escape(pattern).replace('\\*', '.*').replace('\\?', '.') ~ '$' -%}
+        {%- set files = run_query(
+            'select name from pg_ls_dir(' ~ string_literal(folder) ~ ') as name where name ~ '
+            ~ string_literal(file_regex) ~ ' order by name'
+        ).columns[0].values() -%}
+        {%- if files | length == 0 -%}
+            {{ exceptions.raise_compiler_error('no landing file matches ' ~ table.glob) }}
+        {%- endif -%}
+        {%- do adapter.create_schema(relation) -%}
+        {%- if table.format == 'jsonl' -%}
+            {%- set columns = ['line'] -%}
+            {#- one field per line: no delimiter or quote character occurs in the text -#}
+            {%- set options = "format csv, delimiter e'\\x01', quote e'\\x02'" -%}
+        {%- else -%}
+            {%- set columns = table.columns -%}
+            {%- set quoted = [] -%}
+            {%- for column in columns %}{% do quoted.append(adapter.quote(column)) %}{% endfor -%}
+            {#- header match: each file's header must be the columns in this order; force_null: a
+                quoted empty field is NULL, as DuckDB reads it -#}
+            {%- set options = 'format csv, header match, force_null (' ~ quoted | join(', ') ~ ')' -%}
+        {%- endif -%}
+        {%- set column_list = [] -%}
+        {%- for column in columns %}{% do column_list.append(adapter.quote(column)) %}{% endfor -%}
+        {#- reloaded in place: the staging views depend on the table (a new shape replaces it, and
+            with it the views, which the run recreates) -#}
+        {%- set existing = adapter.get_relation(relation.database, relation.schema, relation.identifier) -%}
+        {%- set existing_columns = adapter.get_columns_in_relation(existing) | map(attribute='name') | list
+            if existing is not none else [] -%}
+        {%- if existing_columns == columns + ['filename'] -%}
+            {%- set statements = ['truncate table ' ~ relation] -%}
+        {%- else -%}
+            {%- set statements = [
+                'drop table if exists ' ~ relation ~ ' cascade',
+                'create table ' ~ relation ~ ' (' ~ column_list | join(' text, ') ~ ' text, filename text)',
+            ] -%}
+        {%- endif -%}
+        {%- for file in files -%}
+            {%- set path = folder ~ '/' ~ file -%}
+            {%- do statements.append('alter table ' ~ relation ~ ' alter column filename set default ' ~ string_literal(path)) -%}
+            {%- do statements.append(
+                'copy ' ~ relation ~ ' (' ~ column_list | join(', ') ~ ') from ' ~ string_literal(path)
+                ~ ' with (' ~ options ~ ')'
+            ) -%}
+        {%- endfor -%}
+        {%- do statements.append('alter table ' ~ relation ~ ' alter column filename drop default') -%}
+        {%- do run_query(statements | join(';\n')) -%}
+    {%- endfor -%}
+{%- endmacro %}

@@ -1,0 +1,232 @@
+"""The same warehouse on PostgreSQL and Apache Spark as on DuckDB (docs/engines.md).
+
+Each engine builds the demo landing data with scripts/build_on_engine.py (dbt build, the dbt Python
+models on the driver, then what depends on them, every data and unit test included) and its marts
+must equal DuckDB's row for row (tests/python/engine_marts.py: money to the cent, floats to 1e-9).
+A second run of the incremental identity models must keep every customer id.
+
+PostgreSQL runs in `make test` against a server the test starts itself (pgserver, PostgreSQL 16).
+Spark (marker `spark`) runs in `make test-spark`: about 30 s to start Spark in this process and
+several minutes to build, too long for every `make test`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+from build_on_engine import build
+from conftest import PROJECT_DIR
+from engine_marts import MART_KEYS, compare_marts, read_duckdb_marts, read_postgres_marts, read_spark_marts
+
+
+@contextlib.contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    previous = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _dbt_options(work_dir: Path) -> list[str]:
+    return ["--target-path", str(work_dir / "target"), "--log-path", str(work_dir / "logs")]
+
+
+@pytest.fixture(scope="session")
+def duckdb_marts(demo_warehouse) -> dict:
+    with duckdb.connect(str(demo_warehouse.duckdb_path), read_only=True) as connection:
+        return read_duckdb_marts(connection)
+
+
+def test_every_mart_has_a_key_to_compare_on(duckdb_marts):
+    assert sorted(duckdb_marts) == sorted(MART_KEYS)
+
+
+def test_landing_files_name_the_files_duckdb_reads():
+    """Every source table's landing_files (what Spark and Postgres read) is the glob of its
+    external_location (what DuckDB reads), and the reader options match the extension."""
+    checked = 0
+    for path in sorted(PROJECT_DIR.glob("models/staging/*/_*__sources.yml")):
+        for source in yaml.safe_load(path.read_text())["sources"]:
+            for table in source["tables"]:
+                config = table.get("config") or {}
+                glob = re.search(r"RAW_DATA_DIR', 'data/raw'\) \}\}/([^']+)'", config["external_location"]).group(1)
+                assert config["meta"]["landing_files"] == glob, f"{source['name']}.{table['name']}"
+                options = "jsonl_reader_options" if glob.endswith(".jsonl") else "csv_reader_options"
+                assert options in config["external_location"], f"{source['name']}.{table['name']}"
+                checked += 1
+    assert checked == 13
+
+
+def test_the_comparison_finds_a_cent_a_float_and_a_row():
+    """The comparison itself: equal marts pass; a cent, a float off by more than 1e-9, a missing
+    row and a changed text are each reported."""
+    from decimal import Decimal
+
+    from engine_marts import Table
+
+    def marts(share=Decimal("1.50"), rate=0.25, rows=2, name="a") -> dict:
+        table = Table(["partner_id", "customer_key", "share", "rate", "name"],
+                      [("p", f"k{i}", share, rate, name) for i in range(rows)])
+        return {"rpt_partner_customers": table}
+
+    assert compare_marts(marts(), marts(share=Decimal("1.5"), rate=0.25 + 1e-12)) == []
+    for other, column in [(marts(share=Decimal("1.51")), "share"), (marts(rate=0.25 + 1e-8), "rate"),
+                          (marts(name="b"), "name")]:
+        (problem,) = compare_marts(marts(), other)
+        assert f"'{column}': 2" in problem
+    (problem,) = compare_marts(marts(), marts(rows=1))
+    assert "keys only in reference: [('p', 'k1')]" in problem
+
+
+# --- PostgreSQL ----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def postgres_build(demo_landing, tmp_path_factory) -> Iterator[dict]:
+    """The demo warehouse built on a throwaway PostgreSQL 16; yields its marts and settings."""
+    import pgserver
+    import psycopg2
+
+    from local_postgres import create_database, environment
+
+    root = tmp_path_factory.mktemp("postgres")
+    # the server reads the landing files itself, as its own OS user (pgserver runs it as `pgserver`
+    # when started by root): pytest's folders are private, so the files go to a readable copy
+    readable = Path(tempfile.mkdtemp(prefix="landing-"))
+    readable.chmod(0o755)
+    raw_dir = shutil.copytree(demo_landing[0], readable / "raw")
+    for folder, _, files in os.walk(raw_dir):
+        os.chmod(folder, 0o755)
+        for name in files:
+            os.chmod(os.path.join(folder, name), 0o644)
+    started = time.perf_counter()
+    server = pgserver.get_server(root / "data", cleanup_mode="stop")
+    try:
+        create_database(server)
+        settings = environment(server, root / "data")
+        startup = time.perf_counter() - started
+        with _environment(**settings, RAW_DATA_DIR=str(raw_dir)):
+            started = time.perf_counter()
+            timings = build("postgres", _dbt_options(root), log=lambda _: None)
+            seconds = time.perf_counter() - started
+            connection = psycopg2.connect(host=settings["POSTGRES_HOST"], port=settings["POSTGRES_PORT"],
+                                          user=settings["POSTGRES_USER"], dbname=settings["POSTGRES_DB"])
+            try:
+                marts = read_postgres_marts(connection)
+            finally:
+                connection.close()
+            print(f"\nPostgreSQL: server up in {startup:.1f} s, demo built in {seconds:.0f} s {timings}")
+            yield {"marts": marts, "settings": settings, "work_dir": root, "raw_dir": raw_dir}
+    finally:
+        server.cleanup()
+        shutil.rmtree(readable, ignore_errors=True)
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_postgres_marts_equal_duckdbs(postgres_build, duckdb_marts):
+    problems = compare_marts(duckdb_marts, postgres_build["marts"])
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_postgres_incremental_run_keeps_every_customer_id(postgres_build):
+    import psycopg2
+
+    settings = postgres_build["settings"]
+
+    def ids() -> dict:
+        connection = psycopg2.connect(host=settings["POSTGRES_HOST"], port=settings["POSTGRES_PORT"],
+                                      user=settings["POSTGRES_USER"], dbname=settings["POSTGRES_DB"])
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("select customer_record_id, customer_id, previous_customer_id "
+                               "from intermediate.int_customer_ids")
+                records = {row[0]: row[1:] for row in cursor.fetchall()}
+                cursor.execute("select count(*) from intermediate.int_customer_identity_changes")
+                return {"records": records, "changes": cursor.fetchone()[0]}
+        finally:
+            connection.close()
+
+    _assert_second_run_keeps_ids(ids, "postgres", postgres_build["work_dir"], postgres_build["raw_dir"], settings)
+
+
+def _assert_second_run_keeps_ids(read_ids, target: str, work_dir: Path, raw_dir: Path, settings: dict) -> None:
+    from conftest import DbtCommandError
+    from dbt.cli.main import dbtRunner
+
+    before = read_ids()
+    with _environment(**settings, RAW_DATA_DIR=str(raw_dir)):
+        result = dbtRunner().invoke(["run", "--target", target, "--select", "int_customer_ids",
+                                     "int_customer_identity_changes", "--project-dir", str(PROJECT_DIR),
+                                     "--profiles-dir", str(PROJECT_DIR), *_dbt_options(work_dir)])
+    if not result.success:
+        raise DbtCommandError(f"incremental run on {target} failed: {result.exception!r}")
+    after = read_ids()
+    assert len(after["records"]) == len(before["records"]) > 0
+    assert {record: values[0] for record, values in after["records"].items()} == \
+        {record: values[0] for record, values in before["records"].items()}
+    # each record carried its id into the second run, and nothing was merged or split
+    assert all(previous == customer for customer, previous in after["records"].values())
+    assert after["changes"] == before["changes"] == 0
+
+
+# --- Apache Spark --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def spark_build(demo_landing, tmp_path_factory) -> Iterator[dict]:
+    """The demo warehouse built on Spark in this process (method session); yields its marts."""
+    raw_dir, _ = demo_landing
+    root = tmp_path_factory.mktemp("spark")
+    settings = {"SPARK_WORK_DIR": str(root / "spark"), "SPARK_LOCAL_IP": "127.0.0.1"}
+    with _environment(**settings, RAW_DATA_DIR=str(raw_dir)):
+        started = time.perf_counter()
+        timings = build("spark", _dbt_options(root), log=lambda _: None)
+        seconds = time.perf_counter() - started
+        from pyspark.sql import SparkSession
+
+        spark = SparkSession.getActiveSession()
+        marts = read_spark_marts(spark)
+        print(f"\nSpark: demo built in {seconds:.0f} s {timings}")
+        yield {"marts": marts, "spark": spark, "settings": settings, "work_dir": root}
+    # everything Spark wrote stays under SPARK_WORK_DIR, none of it in the repository
+    assert not (PROJECT_DIR / "derby.log").exists() and not (PROJECT_DIR / "metastore_db").exists()
+    assert (root / "spark" / "derby.log").exists() and (root / "spark" / "metastore_db").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.spark
+def test_spark_marts_equal_duckdbs(spark_build, duckdb_marts):
+    problems = compare_marts(duckdb_marts, spark_build["marts"])
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.slow
+@pytest.mark.spark
+def test_spark_incremental_run_keeps_every_customer_id(spark_build, demo_landing):
+    spark = spark_build["spark"]
+
+    def ids() -> dict:
+        rows = spark.sql("select customer_record_id, customer_id, previous_customer_id "
+                         "from intermediate.int_customer_ids").collect()
+        changes = spark.sql("select count(*) as n from intermediate.int_customer_identity_changes").collect()[0].n
+        return {"records": {row[0]: (row[1], row[2]) for row in rows}, "changes": changes}
+
+    _assert_second_run_keeps_ids(ids, "spark", spark_build["work_dir"], demo_landing[0], spark_build["settings"])

@@ -10,3 +10,14 @@
         and source_file not in (select distinct loaded.source_file from {{ this }} as loaded)
     {%- endif -%}
 {%- endmacro %}
+
+{#-
+    incremental_where_supported(): the materialization of the incremental order models
+    (staging orders, fct_orders): 'incremental' (delete+insert on the record key), except on
+    Spark, where a build without Delta or Iceberg has no delete+insert or merge: there they are
+    tables rebuilt in full (is_incremental() is then false, so the incremental branches do not
+    render). docs/engines.md.
+-#}
+{% macro incremental_where_supported() -%}
+    {{ return('table' if target.type == 'spark' else 'incremental') }}
+{%- endmacro %}

@@ -12,7 +12,7 @@
     and orders of newly erased customers; everything else stays (docs/orders.md).
 -#}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_where_supported(),
     unique_key='order_sk',
     incremental_strategy='delete+insert',
     on_schema_change='fail',

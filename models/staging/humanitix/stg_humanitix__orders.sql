@@ -1,6 +1,6 @@
 {%- set default_country = var('default_phone_country')['humanitix'] -%}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_where_supported(),
     unique_key='order_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',

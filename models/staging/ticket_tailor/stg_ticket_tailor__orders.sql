@@ -1,5 +1,5 @@
 {{ config(
-    materialized='incremental',
+    materialized=incremental_where_supported(),
     unique_key='order_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',

@@ -20,3 +20,7 @@ def current_timestamp():
 def listagg(measure, delimiter_text="','", order_by_clause=None, limit_num=None):
     order = f" {order_by_clause}" if order_by_clause else ""
     return f"string_agg({measure}, {delimiter_text}{order})"
+
+
+def dateadd(datepart, interval, from_date_or_timestamp):
+    return f"date_add({from_date_or_timestamp}, {interval} * interval 1 {datepart})"

@@ -4,17 +4,26 @@
     "this member holds this group" (a customer record holds an email). Two members are connected
     when they hold a common group, transitively. Every member is labelled with the smallest member
     id of its component. Any undirected graph fits: make each edge a group of its two ends.
+    Repeated memberships change nothing (every step takes a minimum), so they are not removed.
 
-    Label propagation with pointer jumping, run round after round until no label changes. Each
-    round, in one statement:
+    Label propagation with pointer jumping, run round after round until the labels are a fixed
+    point. Each round, in one statement:
       1. every group takes the smallest label among its members;
       2. every member takes the smallest label among its groups (two hops per round);
       3. the member its old label pointed at takes that label too (hooking its tree onto the
          smaller one, as in Shiloach-Vishkin);
       4. every member jumps to its label's label (pointer jumping), so chains of labels halve.
-    Labels only decrease, so it terminates; when no label changes, all members of a component carry
-    its smallest member. Pointer jumping makes the number of rounds grow with the logarithm of the
-    component's diameter, not the diameter: a chain of 10,000 records converges in about a dozen.
+    The first round starts from every member labelled with itself, straight from the memberships.
+    Labels only decrease, so it terminates. Pointer jumping makes the number of rounds grow with
+    the logarithm of the component's diameter, not the diameter: a chain of 10,000 records
+    converges in about a dozen.
+
+    Convergence without a confirming round: the labels are final when every group's members carry
+    one label (then each component carries one label, and it is its smallest member, whose label
+    can never go below itself). A group none of whose members changed in the last round is already
+    uniform (each member took at most the group's smallest label and kept its own), so once few
+    labels change (var identity_check_below_changed_share of the members), only the groups of the
+    changed members are checked; a full round runs only if one of them is not uniform.
 
     Returns {'relation': <table (node_id, min_node_id)>, 'rounds': <rounds run>}, the scratch
     tables named after the relation `scratch` (the calling model). Call it from a model at
@@ -24,29 +33,38 @@
     rounds rather than return a partition that has not converged.
 -#}
 {% macro connected_components(memberships, member, group_column, scratch=this) -%}
-    {%- set edge_table = _cc_scratch(scratch, 'edges') -%}
+    {%- set edges = '(select ' ~ member ~ ' as member_id, ' ~ group_column ~ ' as group_id from '
+        ~ memberships ~ ')' -%}
     {%- set state = _cc_scratch(scratch, 'state') -%}
     {%- set next_state = _cc_scratch(scratch, 'next') -%}
+    {%- set changed = _cc_scratch(scratch, 'changed') -%}
     {#- left over by a run that failed (an engine without temporary tables keeps them) -#}
     {%- do connected_components_cleanup(scratch) -%}
-    {%- do run_query(_cc_create(edge_table,
-        'select distinct ' ~ member ~ ' as member_id, ' ~ group_column ~ ' as group_id from ' ~ memberships
-    )) -%}
-    {%- do run_query(_cc_create(state,
-        'select distinct member_id as node_id, member_id as min_node_id from ' ~ edge_table
-    )) -%}
+    {%- do run_query(_cc_first_round_sql(edges, state)) -%}
+    {%- do run_query(_cc_create(changed, 'select node_id from ' ~ state ~ ' where min_node_id <> node_id')) -%}
+    {%- set members = _cc_count(state) -%}
+    {%- set check_below = var('identity_check_below_changed_share') | float -%}
     {%- set max_rounds = var('identity_max_rounds') | int -%}
-    {%- set result = {'rounds': 0, 'converged': false} -%}
-    {%- for round in range(1, max_rounds + 1) if not result.converged -%}
-        {%- do run_query(_cc_round_sql(edge_table, state, next_state)) -%}
-        {%- set changed = run_query(
-            'select count(*) from ' ~ next_state ~ ' as next_state inner join ' ~ state ~ ' as state'
-            ~ ' on next_state.node_id = state.node_id where next_state.min_node_id <> state.min_node_id'
-        ).columns[0].values()[0] -%}
-        {%- do run_query('drop table ' ~ state) -%}
-        {%- do run_query('alter table ' ~ next_state ~ ' rename to ' ~ adapter.quote(state.identifier)) -%}
-        {%- do result.update({'rounds': round, 'converged': changed == 0}) -%}
-        {%- do log('connected components: round ' ~ round ~ ', ' ~ changed ~ ' labels changed', info=false) -%}
+    {%- set result = {'rounds': 1, 'converged': false} -%}
+    {%- for round in range(2, max_rounds + 2) if not result.converged -%}
+        {%- set changed_count = _cc_count(changed) -%}
+        {%- do log('connected components: round ' ~ result.rounds ~ ', ' ~ changed_count ~ ' labels changed', info=false) -%}
+        {%- if changed_count == 0 -%}
+            {%- do result.update({'converged': true}) -%}
+        {%- elif changed_count <= check_below * members and _cc_mixed_groups(edges, state, changed) == 0 -%}
+            {%- do result.update({'converged': true}) -%}
+        {%- elif round <= max_rounds -%}
+            {%- do run_query(_cc_round_sql(edges, state, next_state)) -%}
+            {%- do run_query('drop table ' ~ changed) -%}
+            {%- do run_query(_cc_create(changed,
+                'select next_state.node_id from ' ~ next_state ~ ' as next_state inner join ' ~ state
+                ~ ' as state on next_state.node_id = state.node_id'
+                ~ ' where next_state.min_node_id <> state.min_node_id'
+            )) -%}
+            {%- do run_query('drop table ' ~ state) -%}
+            {%- do run_query('alter table ' ~ next_state ~ ' rename to ' ~ adapter.quote(state.identifier)) -%}
+            {%- do result.update({'rounds': round}) -%}
+        {%- endif -%}
     {%- endfor -%}
     {%- if not result.converged -%}
         {{ exceptions.raise_compiler_error(
@@ -56,14 +74,50 @@
     {{ return({'relation': state, 'rounds': result.rounds}) }}
 {%- endmacro %}
 
-{% macro _cc_round_sql(edge_table, state, next_state) -%}
+{% macro _cc_count(relation) -%}
+    {{ return(run_query('select count(*) from ' ~ relation).columns[0].values()[0] | int) }}
+{%- endmacro %}
+
+{#- The first round: every member starts as its own label, so it needs no state and no hooking. -#}
+{% macro _cc_first_round_sql(edges, state) -%}
+    {{ _cc_create(state, '') }}
+    with
+    edge_list as (
+        select * from {{ edges }} as memberships
+    ),
+    group_min as (
+        select
+            group_id,
+            min(member_id) as min_node_id
+        from edge_list
+        group by group_id
+    ),
+    member_min as (
+        select
+            edge_list.member_id as node_id,
+            min(group_min.min_node_id) as min_node_id
+        from edge_list
+        inner join group_min on edge_list.group_id = group_min.group_id
+        group by edge_list.member_id
+    )
+    select
+        member_min.node_id,
+        least(member_min.min_node_id, coalesce(jump.min_node_id, member_min.min_node_id)) as min_node_id
+    from member_min
+    left join member_min as jump on member_min.min_node_id = jump.node_id
+{%- endmacro %}
+
+{% macro _cc_round_sql(edges, state, next_state) -%}
     {{ _cc_create(next_state, '') }}
     with
+    edge_list as (
+        select * from {{ edges }} as memberships
+    ),
     group_min as (
         select
             edge_list.group_id,
             min(state.min_node_id) as min_node_id
-        from {{ edge_table }} as edge_list
+        from edge_list
         inner join {{ state }} as state on edge_list.member_id = state.node_id
         group by edge_list.group_id
     ),
@@ -71,7 +125,7 @@
         select
             edge_list.member_id as node_id,
             min(group_min.min_node_id) as min_node_id
-        from {{ edge_table }} as edge_list
+        from edge_list
         inner join group_min on edge_list.group_id = group_min.group_id
         group by edge_list.member_id
     ),
@@ -92,6 +146,31 @@
         least(lowest.min_node_id, coalesce(jump.min_node_id, lowest.min_node_id)) as min_node_id
     from lowest
     left join lowest as jump on lowest.min_node_id = jump.node_id
+{%- endmacro %}
+
+{#- How many groups holding a member changed in the last round carry more than one label. -#}
+{% macro _cc_mixed_groups(edges, state, changed) -%}
+    {%- set sql -%}
+        with
+        edge_list as (
+            select * from {{ edges }} as memberships
+        ),
+        touched as (
+            select distinct edge_list.group_id
+            from edge_list
+            inner join {{ changed }} as changed on edge_list.member_id = changed.node_id
+        ),
+        mixed as (
+            select edge_list.group_id
+            from edge_list
+            inner join touched on edge_list.group_id = touched.group_id
+            inner join {{ state }} as state on edge_list.member_id = state.node_id
+            group by edge_list.group_id
+            having min(state.min_node_id) <> max(state.min_node_id)
+        )
+        select count(*) from mixed
+    {%- endset -%}
+    {{ return(run_query(sql).columns[0].values()[0] | int) }}
 {%- endmacro %}
 
 {#-
@@ -127,7 +206,7 @@
 -#}
 {% macro connected_components_cleanup(relation=this) -%}
     {%- if execute -%}
-        {%- for suffix in ['edges', 'state', 'next'] -%}
+        {%- for suffix in ['state', 'next', 'changed'] -%}
             {%- do run_query('drop table if exists ' ~ _cc_scratch(relation, suffix)) -%}
         {%- endfor -%}
     {%- endif -%}

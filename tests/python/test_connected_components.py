@@ -36,7 +36,9 @@ def _same_partition(ours: dict[int, int], reference: dict[int, int]) -> bool:
     return len(pairs) == len(set(ours.values())) == len(set(reference.values()))
 
 
-def _label_with_dbt(graphs: dict[str, tuple[np.ndarray, np.ndarray]], duckdb_path: Path) -> dict[str, tuple]:
+def _label_with_dbt(graphs: dict[str, tuple[np.ndarray, np.ndarray]], duckdb_path: Path,
+                    check_below: float | None = None) -> dict[str, tuple]:
+    """Labels each graph; check_below sets var identity_check_below_changed_share (None: the project's)."""
     with duckdb.connect(str(duckdb_path)) as con:
         for name, (a, b) in graphs.items():
             # each edge is a group holding its two ends
@@ -47,9 +49,10 @@ def _label_with_dbt(graphs: dict[str, tuple[np.ndarray, np.ndarray]], duckdb_pat
                 ) unpivot (node for side in (a, b))
             """, [a.tolist(), b.tolist(), len(a)])
     for name in graphs:
+        dbt_vars = [] if check_below is None else ["--vars", f"{{identity_check_below_changed_share: {check_below}}}"]
         run_dbt(["run-operation", "connected_components_into", "--args",
-                 f"{{memberships: main.{name}, member: node, group_column: edge, output: main.{name}_labels}}"],
-                duckdb_path)
+                 f"{{memberships: main.{name}, member: node, group_column: edge, output: main.{name}_labels}}",
+                 *dbt_vars], duckdb_path)
     results = {}
     with duckdb.connect(str(duckdb_path), read_only=True) as con:
         for name in graphs:
@@ -66,8 +69,7 @@ def _chain(rng: np.random.Generator, n: int, offset: int = 0) -> tuple[np.ndarra
     return order[:-1], order[1:]
 
 
-@pytest.fixture(scope="module")
-def labelled(tmp_path_factory: pytest.TempPathFactory):
+def _graphs() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     rng = np.random.default_rng(2026)
     graphs = {}
     graphs["chain_10000"] = _chain(rng, 10_000)
@@ -88,8 +90,17 @@ def labelled(tmp_path_factory: pytest.TempPathFactory):
     graphs["mixed"] = (np.concatenate([a, a[:50], a[:20]]), np.concatenate([b, b[:50], a[:20]]))
     for size in (1_000, 4_000, 16_000):
         graphs[f"chain_{size}"] = _chain(rng, size)
+    return graphs
+
+
+# The convergence check on the groups of the changed members (macro _cc_mixed_groups) runs once few
+# labels change: with the project's threshold (5%), forced after every round (1), and never (0),
+# where only a round that changes nothing ends the propagation.
+@pytest.fixture(scope="module", params=[None, 1, 0], ids=["project_threshold", "check_every_round", "never_check"])
+def labelled(request, tmp_path_factory: pytest.TempPathFactory):
+    graphs = _graphs()
     db = tmp_path_factory.mktemp("cc") / "cc.duckdb"
-    return graphs, _label_with_dbt(graphs, db)
+    return graphs, _label_with_dbt(graphs, db, check_below=request.param)
 
 
 @pytest.mark.parametrize("name", ["chain_10000", "star_5000", "random_sparse", "random_dense", "mixed"])

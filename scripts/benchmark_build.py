@@ -12,7 +12,8 @@ For each size: the scale generator (`--scale`) writes landing data into a tempor
   3. 1% new data: a new Kajabi transactions extract with 1% as many rows as the run has orders (new
      transactions of existing customers), then `dbt build` again: the incremental run's wall time as a
      fraction of the full build.
-Prints and appends a table to docs/benchmarks.md. Figures from one run; the machine is shared, so
+Prints and appends a table to docs/benchmarks.md and, between consecutive sizes, how node time grew
+in all and for the nodes that grew the most (what grows faster than the data). Figures from one run; the machine is shared, so
 compare the ratios within a row rather than seconds across runs.
 """
 
@@ -133,6 +134,22 @@ def table_row(r: dict) -> str:
             + f" | {heavy} | {r['incremental']:.0f} s | {r['incremental'] / r['build']:.0%} |")
 
 
+def growth_lines(smaller: dict, larger: dict, most: int = 5) -> list[str]:
+    """How node time grew from one size to the next: in all, and the nodes that grew the most.
+
+    Nodes under 1 s at the smaller size are left out of the ranking (their time is dbt's overhead,
+    not the data's).
+    """
+    data = larger["orders"] / smaller["orders"]
+    before, after = smaller["node_times"], larger["node_times"]
+    total = sum(after.values()) / sum(before.values())
+    grown = sorted(((after[n] / before[n], n, before[n], after[n]) for n in after if before.get(n, 0) >= 1.0),
+                   reverse=True)[:most]
+    return [f"\nFrom {smaller['orders']:,} to {larger['orders']:,} orders ({data:.0f}x the data): node time "
+            f"{total:.1f}x, wall time {larger['build'] / smaller['build']:.1f}x. Grew the most: "
+            + "; ".join(f"{name.split('.')[2]} {a:.1f} s to {b:.1f} s ({g:.1f}x)" for g, name, a, b in grown) + ".\n"]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sizes", nargs="*", type=int, default=[100_000, 1_000_000, 10_000_000], metavar="ORDERS")
@@ -141,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with args.report.open("a") as fh:
         fh.write(HEADER.format(date=datetime.now(timezone.utc)))
+    rows: list[dict] = []
     for orders in args.sizes:
         work = Path(tempfile.mkdtemp(prefix=f"build_benchmark_{orders}_"))
         try:
@@ -154,7 +172,9 @@ def main(argv: list[str] | None = None) -> int:
             added = add_one_percent(work / "raw", orders)
             incremental, _, _ = run_dbt(work / "raw", work / "warehouse.duckdb", work, "incremental")
             row = {"orders": orders, "landing_rows": landing_rows, "floor": floor, "build": build, "peak": peak,
-                   "layers": layers, "heavy": heavy, "incremental": incremental, "added": added}
+                   "layers": layers, "heavy": heavy, "incremental": incremental, "added": added,
+                   "node_times": {r["unique_id"]: r["execution_time"] for r in results["results"]}}
+            rows.append(row)
             line = table_row(row)
             with args.report.open("a") as fh:  # each size as soon as it is measured
                 fh.write(line + "\n")
@@ -164,6 +184,11 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             if not args.keep:
                 shutil.rmtree(work, ignore_errors=True)
+    lines = [line for smaller, larger in zip(rows, rows[1:]) for line in growth_lines(smaller, larger)]
+    if lines:
+        with args.report.open("a") as fh:
+            fh.writelines(line + "\n" for line in lines)
+        print("".join(lines), flush=True)
     return 0
 
 

@@ -154,7 +154,7 @@ system_lists as (
     select
         customer_id,
         count(*) as source_system_count,
-        {{ dbt.listagg('source_system', "', '", 'order by source_system') }} as source_systems
+        {{ sorted_list_text('source_system', "', '") }} as source_systems
     from systems
     group by customer_id
 ),
@@ -163,7 +163,7 @@ aggregated as (
     select
         customer_id,
         count(*) as source_record_count,
-        {{ dbt.listagg('customer_record_id', "', '", 'order by customer_record_id') }} as source_record_ids,
+        {{ sorted_list_text('customer_record_id', "', '") }} as source_record_ids,
         min(record_created_at) as first_seen_at,
         max(coalesce(record_updated_at, record_created_at)) as last_seen_at
     from customer_records

@@ -40,7 +40,7 @@
     {%- set changed = _cc_scratch(scratch, 'changed') -%}
     {#- left over by a run that failed (an engine without temporary tables keeps them) -#}
     {%- do connected_components_cleanup(scratch) -%}
-    {%- do run_query(_cc_first_round_sql(edges, state)) -%}
+    {%- do run_query(_cc_round_sql(edges, none, state)) -%}
     {%- do run_query(_cc_create(changed, 'select node_id from ' ~ state ~ ' where min_node_id <> node_id')) -%}
     {%- set members = _cc_count(state) -%}
     {%- set check_below = var('identity_check_below_changed_share') | float -%}
@@ -78,37 +78,14 @@
     {{ return(run_query('select count(*) from ' ~ relation).columns[0].values()[0] | int) }}
 {%- endmacro %}
 
-{#- The first round: every member starts as its own label, so it needs no state and no hooking. -#}
-{% macro _cc_first_round_sql(edges, state) -%}
-    {{ _cc_create(state, '') }}
-    with
-    edge_list as (
-        select * from {{ edges }} as memberships
-    ),
-    group_min as (
-        select
-            group_id,
-            min(member_id) as min_node_id
-        from edge_list
-        group by group_id
-    ),
-    member_min as (
-        select
-            edge_list.member_id as node_id,
-            min(group_min.min_node_id) as min_node_id
-        from edge_list
-        inner join group_min on edge_list.group_id = group_min.group_id
-        group by edge_list.member_id
-    )
-    select
-        member_min.node_id,
-        least(member_min.min_node_id, coalesce(jump.min_node_id, member_min.min_node_id)) as min_node_id
-    from member_min
-    left join member_min as jump on member_min.min_node_id = jump.node_id
-{%- endmacro %}
-
-{% macro _cc_round_sql(edges, state, next_state) -%}
-    {{ _cc_create(next_state, '') }}
+{#-
+    One round into `target`. Without a state (the first round) every member starts labelled with
+    itself: the groups take their smallest member straight from the memberships, and there is
+    nothing to hook.
+-#}
+{% macro _cc_round_sql(edges, state, target) -%}
+    {%- set labels = 'lowest' if state else 'member_min' -%}
+    {{ _cc_create(target, '') }}
     with
     edge_list as (
         select * from {{ edges }} as memberships
@@ -116,9 +93,11 @@
     group_min as (
         select
             edge_list.group_id,
-            min(state.min_node_id) as min_node_id
+            min({{ 'state.min_node_id' if state else 'edge_list.member_id' }}) as min_node_id
         from edge_list
-        inner join {{ state }} as state on edge_list.member_id = state.node_id
+        {% if state -%}
+            inner join {{ state }} as state on edge_list.member_id = state.node_id
+        {% endif -%}
         group by edge_list.group_id
     ),
     member_min as (
@@ -128,7 +107,8 @@
         from edge_list
         inner join group_min on edge_list.group_id = group_min.group_id
         group by edge_list.member_id
-    ),
+    )
+    {%- if state %},
     hooked as (
         select node_id, min_node_id from member_min
         union all
@@ -141,11 +121,12 @@
         from hooked
         group by node_id
     )
+    {%- endif %}
     select
-        lowest.node_id,
-        least(lowest.min_node_id, coalesce(jump.min_node_id, lowest.min_node_id)) as min_node_id
-    from lowest
-    left join lowest as jump on lowest.min_node_id = jump.node_id
+        {{ labels }}.node_id,
+        least({{ labels }}.min_node_id, coalesce(jump.min_node_id, {{ labels }}.min_node_id)) as min_node_id
+    from {{ labels }}
+    left join {{ labels }} as jump on {{ labels }}.min_node_id = jump.node_id
 {%- endmacro %}
 
 {#- How many groups holding a member changed in the last round carry more than one label. -#}

@@ -103,6 +103,19 @@ def model_times(target_dir: Path) -> dict[str, float]:
     return {r["unique_id"].split(".")[-1]: r["execution_time"] for r in results}
 
 
+def scipy_labels(edges: dict, node_count: int = 0) -> tuple[int, np.ndarray]:
+    """scipy's connected components of the (record node, identifier node) edges, nodes numbered from 1.
+
+    Returns the number of components and each node's component (node i at position i - 1), over at
+    least `node_count` nodes.
+    """
+    a = edges["record_node_id"].astype(np.int64) - 1
+    b = edges["identifier_node_id"].astype(np.int64) - 1
+    n = int(max(node_count, a.max(initial=0) + 1, b.max(initial=0) + 1))
+    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n)).tocsr()
+    return connected_components(graph, directed=False)
+
+
 def scipy_components_model(db: Path) -> float:
     """Seconds scipy takes to do the components model's job end to end, on the same warehouse file.
 
@@ -117,12 +130,8 @@ def scipy_components_model(db: Path) -> float:
                             ).fetchnumpy()
         nodes = con.execute("select record_node_id, customer_record_id from intermediate.int_customer_record_nodes "
                             "order by record_node_id").arrow().read_all()
-        a = edges["record_node_id"].astype(np.int64) - 1
-        b = edges["identifier_node_id"].astype(np.int64) - 1
         record_count = nodes.num_rows
-        n = int(max(record_count, b.max(initial=-1) + 1))
-        graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n)).tocsr()
-        _, labels = connected_components(graph, directed=False)
+        _, labels = scipy_labels(edges, record_count)
         record_labels = labels[:record_count]  # record node i + 1 at position i, in customer_record_id order
         _, first = np.unique(record_labels, return_index=True)  # a component's first record is its smallest
         anchor = np.empty(labels.max() + 1, dtype=np.int64)
@@ -170,11 +179,7 @@ def bench(records: int, workdir: Path, progress=print) -> dict:
                                    "from intermediate.int_customer_components").fetchone()
         record_nodes = con.execute("select count(*) from intermediate.int_customer_record_nodes").fetchone()[0]
     t1 = time.perf_counter()
-    a = edges["record_node_id"].astype(np.int64) - 1
-    b = edges["identifier_node_id"].astype(np.int64) - 1
-    n = int(max(a.max(initial=0), b.max(initial=0)) + 1)
-    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n)).tocsr()
-    count, labels = connected_components(graph, directed=False)
+    count, labels = scipy_labels(edges)
     t2 = time.perf_counter()
     # components over record nodes only (identifier nodes always sit in a record's component)
     scipy_components = len(np.unique(labels[:record_nodes]))
@@ -182,7 +187,7 @@ def bench(records: int, workdir: Path, progress=print) -> dict:
     progress(f"scipy: {count:,} components in {t2 - t1:.2f} s")
     resolution = sum(times[m] for m in RESOLUTION_MODELS[1:])
     return {
-        "records": records, "edges": len(a), "customers": ours, "rounds": rounds,
+        "records": records, "edges": len(edges["record_node_id"]), "customers": ours, "rounds": rounds,
         "components_model_s": times["int_customer_components"], "resolution_models_s": resolution,
         "scipy_s": t2 - t1, "scipy_with_read_s": t2 - t0, "scipy_end_to_end_s": scipy_end_to_end,
         "ratio_components": times["int_customer_components"] / (t2 - t1),

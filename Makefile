@@ -112,12 +112,13 @@ bench-build: install ## full dbt build at 100k, 1M and 10M orders: time per laye
 bench-clv: install ## fit and score BG/NBD + Gamma-Gamma CLV on 1M customers against lifetimes (appends docs/benchmarks.md)
 	$(PY) scripts/benchmark_clv.py
 
-lint: install ## sqlfluff on the SQL, then the project's conventions (dbt-bouncer.yml) on dbt's manifest
-	@echo "==> sqlfluff: $(SQL_PATHS)"
-	$(VENV)/bin/sqlfluff lint --processes 2 $(SQL_PATHS)
-	@echo "==> conventions (dbt-bouncer.yml): naming, descriptions, primary-key tests, source freshness"
-	$(DBT) parse --quiet
-	COLUMNS=160 $(VENV)/bin/dbt-bouncer --config-file dbt-bouncer.yml --only manifest_checks
+lint: install ## sqlfluff on the SQL changed since main (every file with LINT_ALL=1 and in CI), then the conventions (dbt-bouncer.yml); both always run
+	@status=0; \
+	bash scripts/lint_sql.sh $(SQL_PATHS) || status=1; \
+	echo "==> conventions (dbt-bouncer.yml): naming, descriptions, primary-key tests, source freshness"; \
+	{ $(DBT) parse --quiet && COLUMNS=160 $(VENV)/bin/dbt-bouncer --config-file dbt-bouncer.yml --only manifest_checks; } || status=1; \
+	if [ $$status -ne 0 ]; then echo "==> lint failed: see sqlfluff's and dbt-bouncer's lines above"; fi; \
+	exit $$status
 
 test: install lint ## run every test: lint, then pytest (the demo warehouse on temporary DuckDB and PostgreSQL databases)
 	$(PY) -m pytest

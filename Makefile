@@ -69,10 +69,12 @@ build: install data ## build the warehouse: dbt seeds, models and data/unit test
 
 build-spark: install data ## build the warehouse on Apache Spark in this process (tables under $SPARK_WORK_DIR)
 	$(PY) scripts/check_landing_files.py
+	@$(PY) scripts/check_partner_secret.py
 	$(PY) scripts/build_on_engine.py --target spark
 
 build-postgres: install data ## build the warehouse on PostgreSQL: the server POSTGRES_HOST names, else a local one in .postgres/
 	$(PY) scripts/check_landing_files.py
+	@$(PY) scripts/check_partner_secret.py
 	@if [ -z "$$POSTGRES_HOST" ]; then \
 		echo "==> POSTGRES_HOST is not set: a local PostgreSQL 16 in .postgres/ (make postgres-stop stops it)"; \
 		eval "$$($(PY) scripts/local_postgres.py start 2>/dev/null)"; \

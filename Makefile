@@ -24,7 +24,7 @@ GENERATOR := scripts/generate_demo_data.py $(wildcard scripts/demo_data/*.py)
 SQL_PATHS := models tests/generic tests/reconciliation tests/customer_value tests/semantic tests/fixtures
 
 .PHONY: help build test lint data figures score validate summary publish docs bench-identity bench-generator bench-clv bench-build \
-	install lock clean build-spark build-postgres postgres-stop test-spark
+	install chromium lock clean build-spark build-postgres postgres-stop test-spark
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -50,8 +50,10 @@ $(DEMO_DATA_DIR)/.generated: $(GENERATOR)
 	@touch $@
 
 build: install data ## build the warehouse: dbt seeds, models and data/unit tests, the demo figures, then the expectation suites
+	@$(PY) scripts/warehouse_lock.py --write $(DUCKDB_PATH)
 	@echo "==> [1/5] checking the landing files in $(RAW_DATA_DIR)"
 	@$(PY) scripts/check_landing_files.py
+	@$(PY) scripts/check_partner_secret.py
 	@echo "==> [2/5] dbt build into $(DUCKDB_PATH): seeds, staging, identity resolution, marts, with their data and unit tests"
 	@$(DBT) build
 	@if [ "$(RAW_DATA_DIR)" = "$(DEMO_DATA_DIR)" ]; then \
@@ -67,10 +69,12 @@ build: install data ## build the warehouse: dbt seeds, models and data/unit test
 
 build-spark: install data ## build the warehouse on Apache Spark in this process (tables under $SPARK_WORK_DIR)
 	$(PY) scripts/check_landing_files.py
+	@$(PY) scripts/check_partner_secret.py
 	$(PY) scripts/build_on_engine.py --target spark
 
 build-postgres: install data ## build the warehouse on PostgreSQL: the server POSTGRES_HOST names, else a local one in .postgres/
 	$(PY) scripts/check_landing_files.py
+	@$(PY) scripts/check_partner_secret.py
 	@if [ -z "$$POSTGRES_HOST" ]; then \
 		echo "==> POSTGRES_HOST is not set: a local PostgreSQL 16 in .postgres/ (make postgres-stop stops it)"; \
 		eval "$$($(PY) scripts/local_postgres.py start 2>/dev/null)"; \
@@ -97,6 +101,7 @@ publish: install ## write the read-only snapshot of the marts BI tools open: pub
 
 docs: install ## write the static dbt docs site (models, columns, sources, macros, metrics, exposures, lineage) to target/static_index.html
 	@test -f $(DUCKDB_PATH) || { echo "no warehouse at $(DUCKDB_PATH): run make build first (the docs read column types from it)"; exit 2; }
+	@$(PY) scripts/warehouse_lock.py --write $(DUCKDB_PATH)
 	$(DBT) docs generate --static
 	@echo "==> dbt docs: $(CURDIR)/target/static_index.html (one self-contained file: open it in a browser)"
 
@@ -120,7 +125,14 @@ lint: install ## sqlfluff on the SQL changed since main (every file with LINT_AL
 	if [ $$status -ne 0 ]; then echo "==> lint failed: see sqlfluff's and dbt-bouncer's lines above"; fi; \
 	exit $$status
 
-test: install lint ## run every test: lint, then pytest (the demo warehouse on temporary DuckDB and PostgreSQL databases)
+chromium: ## install headless Chromium (Debian package `chromium`) when missing: the report's screenshot test uses it
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "==> installing chromium (Debian package) for the validation report's screenshot test"; \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium >/dev/null \
+			&& chromium --version; }
+
+test: install lint chromium ## run every test: lint, then pytest (the demo warehouse on temporary DuckDB and PostgreSQL databases)
 	$(PY) -m pytest
 
 test-spark: install ## build and test the demo warehouse on Spark and compare its marts with DuckDB's (several minutes)

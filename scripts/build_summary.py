@@ -4,7 +4,7 @@
     python scripts/build_summary.py --duckdb-path warehouse.duckdb
 
 Prints the DuckDB file and its size, each table of the marts (and the audit tables) with its row
-count, the Data Docs site of the expectation suites, and how to query the warehouse. Opens the
+count, the expectation suites' report (offline) and Data Docs site, and how to query the warehouse. Opens the
 file read-only, after dbt and the suites have closed it.
 """
 
@@ -17,15 +17,18 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse_lock import WarehouseUnavailable, connect
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DOCS = ROOT / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+VALIDATION_REPORT = ROOT / "gx" / "uncommitted" / "validation_report.html"  # validate_marts.REPORT_FILE
 # the tables most people start from, listed first (docs/customer-marts.md, docs/orders.md)
 MAIN_MARTS = ["dim_customers", "fct_orders", "fct_customer_rfm", "fct_customer_lifecycle", "fct_customer_clv",
               "fct_customer_churn", "rpt_retention_cohorts", "rpt_partner_summary"]
 
 
-def summary(duckdb_path: Path, data_docs: Path = DATA_DOCS) -> list[str]:
-    with duckdb.connect(str(duckdb_path), read_only=True) as con:
+def summary(duckdb_path: Path, data_docs: Path = DATA_DOCS, report: Path = VALIDATION_REPORT) -> list[str]:
+    with connect(duckdb_path) as con:
         tables = con.execute("""
             select schema_name, table_name from duckdb_tables()
             where schema_name in ('marts', 'audit') order by schema_name desc, table_name
@@ -41,8 +44,12 @@ def summary(duckdb_path: Path, data_docs: Path = DATA_DOCS) -> list[str]:
     lines.append("marts        " + (f"{len(marts)} tables in schema marts, main ones first:" if marts else "none built"))
     lines += [f"               marts.{t:<{width}} {counts[('marts', t)]:>10,} rows" for t in marts]
     lines += [f"audit          audit.{t:<{width}} {counts[('audit', t)]:>10,} rows" for t in audit]
+    if report.exists():
+        lines.append(f"checks       {report.as_uri()}  (the expectation suites' results: one page, opens offline)")
+    else:
+        lines.append(f"checks       not written (expected at {report}: make validate)")
     if data_docs.exists():
-        lines.append(f"Data Docs    {data_docs.as_uri()}")
+        lines.append(f"Data Docs    {data_docs.as_uri()}  (GX's site: its styles and run list need internet)")
     else:
         lines.append(f"Data Docs    not written (expected at {data_docs})")
     query = ("select count(*) from marts.dim_customers" if "dim_customers" in marts else "show all tables")
@@ -55,11 +62,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duckdb-path", type=Path, default=Path(os.environ.get("DUCKDB_PATH", ROOT / "warehouse.duckdb")))
     parser.add_argument("--data-docs", type=Path, default=DATA_DOCS, help="index.html of the Data Docs site")
+    parser.add_argument("--report", type=Path, default=VALIDATION_REPORT, help="the suites' validation report")
     args = parser.parse_args(argv)
     if not args.duckdb_path.exists():
         print(f"no warehouse at {args.duckdb_path}: run make build", file=sys.stderr)
         return 1
-    print("\n".join(summary(args.duckdb_path.resolve(), args.data_docs)))
+    try:
+        print("\n".join(summary(args.duckdb_path.resolve(), args.data_docs, args.report)))
+    except WarehouseUnavailable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -26,14 +26,10 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse_lock import WarehouseUnavailable, connect
+
 ROOT = Path(__file__).resolve().parents[1]
 SUMMARY = "marts.rpt_partner_summary"
-
-
-def connect(duckdb_path: Path) -> duckdb.DuckDBPyConnection:
-    if not duckdb_path.exists():
-        sys.exit(f"error: no warehouse at {duckdb_path}: run `make build` first (or pass --duckdb)")
-    return duckdb.connect(str(duckdb_path), read_only=True)
 
 
 def partners(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
@@ -173,7 +169,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="the warehouse file (default: env DUCKDB_PATH or warehouse.duckdb)")
     parser.add_argument("--out", type=Path, help="output folder (default: exports/<partner>)")
     args = parser.parse_args(argv)
-    with connect(args.duckdb) as con:
+    try:
+        con = connect(args.duckdb)
+    except WarehouseUnavailable as error:  # no file, or another process holds its lock: one line
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    with con:
         if args.list or not args.partner:
             for partner_id, name in partners(con):
                 print(f"{partner_id:24} {name}")

@@ -37,6 +37,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse_lock import explain
+
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = "marts"
 SNAPSHOT_NAME = "warehouse_marts.duckdb"
@@ -83,7 +85,7 @@ def _attach_source(con: duckdb.DuckDBPyConnection, duckdb_path: Path) -> None:
     try:
         con.execute(f"attach {_literal(str(duckdb_path))} as src (read_only)")
     except duckdb.Error as error:  # a writer (dbt build) holds the file
-        raise CannotPublish(f"cannot open {duckdb_path} to read it (is `dbt build` writing it?): {error}") from error
+        raise CannotPublish(explain(duckdb_path, error)) from error
 
 
 def publish(duckdb_path: Path, out_dir: Path, parquet: bool = True,

@@ -6,10 +6,17 @@
 
 Suite `marts.fct_orders` (file gx/expectations/marts/fct_orders.json) validates table
 `marts.fct_orders`: every suite in the folder runs, so a new mart needs only its suite file. The
-work runs in DuckDB through GX's SQL path (gx_duckdb.py), on the file opened read-only. Prints one
-line per suite as it goes; when an expectation fails, a summary (suite, expectation, observed value)
-and exit status 1. Exit status 2 when the suites could not run at all (no file, a lock held by dbt).
-The Data Docs site of the run is written to <output-dir>/data_docs/local_site/index.html.
+work runs in DuckDB through GX's SQL path (gx_duckdb.py), on the file opened read-only.
+
+Every expectation is an invariant (GX severity "critical": keys, ranges, reconciliation to the cent,
+row accounting) or a distribution band (severity "warning": a share or mean calibrated on the demo
+that another organisation's valid data may fall outside). Prints one line per suite as it goes,
+then the bands outside their range (warnings) and the broken invariants, each with its suite,
+expectation and observed value. Exit status 0 when every invariant holds (bands may warn), 1 when
+an invariant broke or a suite could not run on its table, 2 when the suites could not run at all
+(no file, a lock held by another process). Writes the run as one self-contained HTML page,
+<output-dir>/validation_report.html (validation_report.py: opens offline), and GX's Data Docs site,
+<output-dir>/data_docs/local_site/index.html (its CSS and scripts come from CDNs).
 """
 
 from __future__ import annotations
@@ -31,22 +38,47 @@ GX_DIR = ROOT / "gx"
 UNCOMMITTED = "uncommitted/"
 DATASOURCE_NAME = "warehouse"
 SAMPLE_ROWS = 3  # rows shown per failed custom-SQL expectation
+REPORT_FILE = "validation_report.html"
+# GX's severity of an expectation says which kind of check it is (docs/data-quality.md)
+INVARIANT, BAND = "critical", "warning"
+KINDS = {INVARIANT: "invariant", BAND: "band"}
 
 
 @dataclass
-class Failure:
+class Checked:
+    """One expectation of a run: what it checks, its kind, whether it held and what it saw."""
+
     expectation: str  # type and its column(s), e.g. expect_column_values_to_be_unique(customer_id)
     description: str
+    severity: str  # INVARIANT or BAND
+    success: bool
     observed: str
+    notes: str = ""
+
+    @property
+    def kind(self) -> str:
+        return KINDS.get(self.severity, self.severity)
+
+
 
 
 @dataclass
 class SuiteOutcome:
     suite: str
     expectations: int
-    failures: list[Failure] = field(default_factory=list)
+    checked: list[Checked] = field(default_factory=list)
     error: str | None = None  # the suite could not be validated at all (a missing table, say)
     seconds: float = 0.0
+
+    @property
+    def failures(self) -> list[Checked]:
+        """Broken invariants: they fail the build."""
+        return [c for c in self.checked if not c.success and c.severity != BAND]
+
+    @property
+    def warnings(self) -> list[Checked]:
+        """Distribution bands the data fall outside: reported, the build goes on."""
+        return [c for c in self.checked if not c.success and c.severity == BAND]
 
     @property
     def success(self) -> bool:
@@ -57,10 +89,15 @@ class SuiteOutcome:
 class Report:
     outcomes: list[SuiteOutcome]
     data_docs: Path | None
+    html_report: Path | None = None
 
     @property
     def success(self) -> bool:
         return all(outcome.success for outcome in self.outcomes)
+
+    @property
+    def warned_suites(self) -> list[str]:
+        return [outcome.suite for outcome in self.outcomes if outcome.warnings]
 
     def outcome(self, suite: str) -> SuiteOutcome:
         return next(outcome for outcome in self.outcomes if outcome.suite == suite)
@@ -146,10 +183,16 @@ def _observed(result, sample_rows: Callable[[], list[dict]]) -> str:
     if "unexpected_count" in outcome:
         examples = outcome.get("partial_unexpected_list") or []
         return (f"{outcome['unexpected_count']} of {outcome.get('element_count')} values unexpected "
-                f"({outcome.get('unexpected_percent') or 0:.2f}%), e.g. {_short(examples[:5], 120)}")
+                f"({outcome.get('unexpected_percent') or 0:.2f}%)" + (f", e.g. {_short(examples[:5], 120)}"
+                                                                       if examples else ""))
     if "observed_value" in outcome:
         return _short(outcome["observed_value"])
     return _short(outcome) or "(no result)"
+
+
+def _severity(config) -> str:
+    severity = getattr(config, "severity", None) or INVARIANT
+    return str(getattr(severity, "value", severity))
 
 
 def validate_marts(
@@ -160,10 +203,15 @@ def validate_marts(
 ) -> Report:
     """Validate every suite in `gx_dir` against `duckdb_path` and build the Data Docs site."""
     from gx_duckdb import add_duckdb_datasource, close_datasource
+    from warehouse_lock import check, explain
 
+    problem = check(duckdb_path)  # before GX: a lock held by another process, in one line
+    if problem:
+        raise CannotValidate(problem)
     output_dir = (output_dir or gx_dir / UNCOMMITTED).resolve()
     for previous in ("validations", "data_docs"):  # the site shows this run only
         shutil.rmtree(output_dir / previous, ignore_errors=True)
+    (output_dir / REPORT_FILE).unlink(missing_ok=True)
     context = open_context(gx_dir, output_dir)
     suites = sorted(context.suites.all(), key=lambda suite: suite.name)
     if not suites:
@@ -172,28 +220,43 @@ def validate_marts(
         datasource = add_duckdb_datasource(context, DATASOURCE_NAME, duckdb_path)
     except FileNotFoundError as error:
         raise CannotValidate(str(error)) from error
-    except Exception as error:  # a write lock held by another process (is dbt running?), not a DuckDB file, ...
-        raise CannotValidate(f"cannot open {duckdb_path} read-only: {_first_line(error)}") from error
+    except Exception as error:  # a lock taken since the check, not a DuckDB file, ...
+        raise CannotValidate(explain(duckdb_path, error)) from error
 
     outcomes: list[SuiteOutcome] = []
     try:
         width = max(len(suite.name) for suite in suites)
         for number, suite in enumerate(suites, start=1):
             outcome = _validate_suite(context, datasource, suite)
-            if outcome.error:
-                status = f"ERROR: {outcome.error}"
-            elif outcome.failures:
-                status = f"FAILED {len(outcome.failures)} of {outcome.expectations} expectations"
-            else:
-                status = f"{outcome.expectations} expectations passed"
-            progress(f"[{number}/{len(suites)}] {suite.name:<{width}}  {status} ({outcome.seconds:.1f} s)")
+            progress(f"[{number}/{len(suites)}] {suite.name:<{width}}  {_status(outcome)} ({outcome.seconds:.1f} s)")
             outcomes.append(outcome)
     finally:
         close_datasource(datasource)
 
+    from validation_report import write_report
+
     sites = context.build_data_docs()
     index = output_dir / "data_docs" / "local_site" / "index.html"
-    return Report(outcomes, index if sites and index.exists() else None)
+    report = Report(outcomes, index if sites and index.exists() else None)
+    report.html_report = write_report(report, output_dir / REPORT_FILE, str(duckdb_path))
+    return report
+
+
+def _status(outcome: SuiteOutcome) -> str:
+    if outcome.error:
+        return f"ERROR: {outcome.error}"
+    parts = []
+    if outcome.failures:
+        parts.append(f"FAILED {_count(len(outcome.failures), 'invariant')} of {outcome.expectations} expectations")
+    else:
+        parts.append(f"{outcome.expectations} expectations: invariants hold")
+    if outcome.warnings:
+        parts.append(f"{_count(len(outcome.warnings), 'band')} outside (warning)")
+    return ", ".join(parts)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _validate_suite(context, datasource, suite) -> SuiteOutcome:
@@ -211,10 +274,12 @@ def _validate_suite(context, datasource, suite) -> SuiteOutcome:
         )
         result = validation.run(result_format="SUMMARY")
         for expectation_result in result.results:
-            if not expectation_result.success:
-                config = expectation_result.expectation_config
-                observed = _observed(expectation_result, lambda: _sample_rows(batch_definition, config))
-                outcome.failures.append(Failure(_expectation_label(config), config.description or "", observed))
+            config = expectation_result.expectation_config
+            success = bool(expectation_result.success)
+            samples = (lambda: []) if success else (lambda: _sample_rows(batch_definition, config))
+            notes = config.notes if isinstance(config.notes, str) else " ".join(config.notes or [])
+            outcome.checked.append(Checked(_expectation_label(config), config.description or "", _severity(config),
+                                           success, _observed(expectation_result, samples), notes))
     except Exception as error:
         outcome.error = _short(_first_line(error), 300)
     outcome.seconds = time.perf_counter() - started
@@ -235,19 +300,37 @@ def _sample_rows(batch_definition, config) -> list[dict]:
 
 
 def summary(report: Report) -> str:
-    """The failures in a few readable lines: suite, expectation, observed value."""
+    """Bands outside their range (warnings), then broken invariants: suite, expectation, observed value."""
+    suites = len(report.outcomes)
+    checked = [c for outcome in report.outcomes for c in outcome.checked]
+    bands = sum(c.severity == BAND for c in checked)
+    lines = []
+    warned = [outcome for outcome in report.outcomes if outcome.warnings]
+    if warned:
+        count = sum(len(outcome.warnings) for outcome in warned)
+        lines.append(f"WARNING: {_count(count, 'distribution band')} of {bands} outside the range calibrated on the"
+                     " demo (valid data may differ; the build goes on):")
+        for outcome in warned:
+            lines += _listed(outcome.suite, outcome.warnings)
     failed = [outcome for outcome in report.outcomes if not outcome.success]
     if not failed:
-        return f"all {len(report.outcomes)} suites passed"
-    lines = [f"{len(failed)} of {len(report.outcomes)} suites failed:"]
+        lines.append(f"all {suites} suites passed: {len(checked) - bands} invariants hold"
+                     + (f", {bands - sum(len(o.warnings) for o in warned)} of {bands} bands in range" if bands else ""))
+        return "\n".join(lines)
+    lines.append(f"{len(failed)} of {suites} suites failed (an invariant broke: the build fails):")
     for outcome in failed:
-        lines.append(f"  {outcome.suite}")
         if outcome.error:
-            lines.append(f"    could not validate: {outcome.error}")
-        for failure in outcome.failures:
-            lines.append(f"    {failure.expectation}" + (f": {failure.description}" if failure.description else ""))
-            lines.append(f"      observed: {failure.observed}")
+            lines += [f"  {outcome.suite}", f"    could not validate: {outcome.error}"]
+        lines += _listed(outcome.suite, outcome.failures) if outcome.failures else []
     return "\n".join(lines)
+
+
+def _listed(suite: str, checked: list[Checked]) -> list[str]:
+    lines = [f"  {suite}"]
+    for item in checked:
+        lines.append(f"    [{item.kind}] {item.expectation}" + (f": {item.description}" if item.description else ""))
+        lines.append(f"      observed: {item.observed}")
+    return lines
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -268,6 +351,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cannot run the expectation suites: {error}", file=sys.stderr)
         return 2
     print(summary(report))
+    if report.html_report:
+        print(f"Report: {report.html_report} (one self-contained page: opens offline)")
     if report.data_docs:
         print(f"Data Docs: {report.data_docs}")
     print(f"({time.perf_counter() - started:.1f} s)")

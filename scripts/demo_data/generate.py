@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from . import humanitix, kajabi, paypal, privacy, ticket_tailor, webshop, zoho
+from .marker import write_marker
 from .people import PeopleFactory
 from .population import build_population
 
@@ -50,6 +51,7 @@ def generate_demo(raw_dir: Path, truth_dir: Path, seed: int = 42, progress=print
         for landing in out.files:
             landing.write(raw_dir)
             counts[landing.path] = len(landing.records)
+    write_marker(raw_dir, "demo", seed)
     truth_dir.mkdir(parents=True, exist_ok=True)
     with (truth_dir / TRUTH_FILE).open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)

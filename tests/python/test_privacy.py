@@ -7,14 +7,17 @@ import csv
 import hashlib
 import hmac
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from conftest import run_dbt
+from conftest import DbtCommandError, run_dbt
 from export_partner import export
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -160,3 +163,76 @@ def test_partner_export_holds_only_that_partner(demo_warehouse, tmp_path: Path) 
     for text in [paths["csv"].read_text(), paths["json"].read_text(), page]:
         assert not EMAIL.search(text)
         assert not [o for o in others if o in text]
+
+
+def _keys_model():
+    from check_partner_secret import keys_model
+
+    return keys_model()
+
+
+def test_the_generators_mark_their_data_as_the_demo_s(demo_landing, tmp_path: Path) -> None:
+    from demo_data.marker import DEMO_MARKER
+    from demo_data.scale import generate_scale
+
+    keys = _keys_model()
+    assert keys.DEMO_MARKER == DEMO_MARKER, "the model and the generators must name the same marker"
+    raw_dir, _ = demo_landing
+    generate_scale(tmp_path / "scale", tmp_path / "truth", orders=1000, seed=3, progress=lambda _: None)
+    for folder in (raw_dir, tmp_path / "scale"):
+        assert keys.is_demo_landing(folder), folder
+        assert keys.key_secret({"RAW_DATA_DIR": str(folder)}) == (DEMO_SECRET, "demo_default")
+
+
+@pytest.mark.parametrize("marker", [None, "", "{not json", '{"seed": 42}', "[1]"])
+def test_without_the_demo_marker_partner_keys_need_the_secret(marker, demo_landing, tmp_path: Path) -> None:
+    """Real exports (here the demo's files without a valid marker) and no secret: refuse, in one line."""
+    keys = _keys_model()
+    raw_dir, _ = demo_landing
+    real = tmp_path / "exports"
+    shutil.copytree(raw_dir, real)
+    (real / keys.DEMO_MARKER).unlink()
+    if marker is not None:
+        (real / keys.DEMO_MARKER).write_text(marker)
+    for environ in ({"RAW_DATA_DIR": str(real)}, {"RAW_DATA_DIR": str(real), "PARTNER_HASH_SECRET": "  "},
+                    {"RAW_DATA_DIR": str(real), "PARTNER_HASH_SECRET": DEMO_SECRET.decode()}):
+        with pytest.raises(keys.MissingPartnerSecret) as refused:
+            keys.key_secret(environ)
+        message = str(refused.value)
+        assert "\n" not in message and "set PARTNER_HASH_SECRET" in message and str(real) in message
+    assert keys.key_secret({"RAW_DATA_DIR": str(real), "PARTNER_HASH_SECRET": "s3cret"}) == (b"s3cret", "environment")
+
+
+def test_the_build_refuses_partner_keys_on_real_data_without_a_secret(demo_warehouse, tmp_path: Path,
+                                                                      monkeypatch) -> None:
+    """Both ways, through dbt and through the check `make build` runs first."""
+    keys = _keys_model()
+    real = tmp_path / "exports"
+    shutil.copytree(demo_warehouse.raw_dir, real)
+    (real / keys.DEMO_MARKER).unlink()
+    copy = tmp_path / demo_warehouse.duckdb_path.name
+    shutil.copy(demo_warehouse.duckdb_path, copy)
+    monkeypatch.delenv("PARTNER_HASH_SECRET", raising=False)
+    monkeypatch.setenv("RAW_DATA_DIR", str(real))
+
+    with pytest.raises(DbtCommandError, match="PARTNER_HASH_SECRET is not set and the landing data in"):
+        run_dbt(["run", "--select", "int_partner_customer_keys"], copy)
+    with duckdb.connect(str(copy), read_only=True) as con:  # the demo's keys were not replaced
+        assert con.sql("select distinct key_secret_source from intermediate.int_partner_customer_keys"
+                       ).fetchall() == [("demo_default",)]
+    check = [sys.executable, str(ROOT / "scripts" / "check_partner_secret.py")]
+    refused = subprocess.run(check, capture_output=True, text=True, env=dict(os.environ))
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr.count("\n") == 1 and refused.stderr.startswith("error: PARTNER_HASH_SECRET is not set")
+
+    monkeypatch.setenv("PARTNER_HASH_SECRET", "a-real-secret")
+    assert subprocess.run(check, capture_output=True, text=True, env=dict(os.environ)).returncode == 0
+    run_dbt(["run", "--select", "int_partner_customer_keys"], copy)
+    with duckdb.connect(str(copy), read_only=True) as con:
+        assert con.sql("select distinct key_secret_source from intermediate.int_partner_customer_keys"
+                       ).fetchall() == [("environment",)]
+
+    monkeypatch.delenv("PARTNER_HASH_SECRET")  # the demo's own landing data: the demo secret, and a word
+    monkeypatch.setenv("RAW_DATA_DIR", str(demo_warehouse.raw_dir))
+    demo = subprocess.run(check, capture_output=True, text=True, env=dict(os.environ))
+    assert demo.returncode == 0 and "demo secret" in demo.stdout

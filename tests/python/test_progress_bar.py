@@ -69,11 +69,14 @@ def test_build_summary_says_where_the_results_are(demo_warehouse, tmp_path) -> N
 
     docs = tmp_path / "index.html"
     docs.write_text("<html></html>")
-    lines = summary(demo_warehouse.duckdb_path, docs)
+    report = tmp_path / "validation_report.html"
+    report.write_text("<html></html>")
+    lines = summary(demo_warehouse.duckdb_path, docs, report)
     text = "\n".join(lines)
     assert lines[0].startswith(f"warehouse    {demo_warehouse.duckdb_path}")
     assert "marts.dim_customers" in lines[2], "the main marts come first"
     assert "marts.fct_orders" in text and "audit.audit_quarantined_rows" in text
     assert f"Data Docs    {docs.as_uri()}" in text
-    missing = "\n".join(summary(demo_warehouse.duckdb_path, tmp_path / "nothing.html"))
-    assert "Data Docs    not written" in missing
+    assert f"checks       {report.as_uri()}  (the expectation suites' results: one page, opens offline)" in text
+    missing = "\n".join(summary(demo_warehouse.duckdb_path, tmp_path / "nothing.html", tmp_path / "none.html"))
+    assert "Data Docs    not written" in missing and "checks       not written" in missing

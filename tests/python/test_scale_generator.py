@@ -89,7 +89,7 @@ def test_same_seed_gives_identical_files(scale_landing, tmp_path: Path) -> None:
     first = digests(raw_dir, truth_dir)
     same = digests(tmp_path / "same" / "raw", tmp_path / "same" / "truth")
     other = digests(tmp_path / "other" / "raw", tmp_path / "other" / "truth")
-    assert len(first) == 18  # 17 landing files and the truth
+    assert len(first) == 19  # 17 landing files, the demo marker and the truth
     assert first == same
     assert set(other) == set(first)
     assert all(other[name] != digest for name, digest in first.items())

@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 
 from . import humanitix, kajabi, paypal, privacy, ticket_tailor, webshop, zoho
+from ..marker import write_marker
 from .people_pool import build_people
 from .state import ScaleRun
 from .truth import write_truth
@@ -64,6 +65,7 @@ def generate_scale(raw_dir: Path, truth_dir: Path, orders: int, seed: int = 42, 
             con.close()
         shutil.rmtree(spill, ignore_errors=True)
     counts = gen.counts
+    write_marker(raw_dir, "scale", seed, orders=orders)
     progress(f"wrote {sum(counts.values()):,} landing rows in {len(counts)} files to {raw_dir} "
              f"in {time.perf_counter() - started:.1f} s")
     return counts

@@ -105,14 +105,20 @@ def _value(theta, data: _Summary) -> float:
     r, alpha, s, beta = params = np.exp(theta)
     ll = dot(data.wx, gammaln(r + data.ux) - gammaln(r)) + data.total_weight * (r * np.log(alpha) + s * np.log(beta))
     alive, died = _log_terms(params, data.x, data.t_x, data.T)
-    return float(ll + dot(data.w, np.logaddexp(alive, died)))
+    value = float(ll + dot(data.w, np.logaddexp(alive, died)))
+    # scipy's hyp2f1 returns NaN far out (s and beta in the hundreds with z near 1, where the data say
+    # "no heterogeneity in dropout"): such a point counts as infinitely unlikely, so the optimiser
+    # backs off and a fit that runs there is reported as not converged instead of returning NaN.
+    return value if np.isfinite(value) else -np.inf
 
 
 def _log_likelihood(theta, data: _Summary) -> tuple[float, np.ndarray]:
     """Total log-likelihood and its gradient w.r.t. (ln r, ln alpha, ln s, ln beta) by central differences
     (the parameter derivatives of the hypergeometric terms have no cheap closed form)."""
     value = _value(theta, data)
-    gradient = np.empty(4)
+    gradient = np.zeros(4)
+    if not np.isfinite(value):
+        return value, gradient
     for i in range(4):
         step = np.zeros(4)
         step[i] = _STEP

@@ -321,3 +321,14 @@ def test_invalid_inputs_are_rejected_with_a_clear_message(fits):
     assert error.value.status == FitError.TOO_FEW_REPEAT_CUSTOMERS
     with pytest.raises(ValueError, match="unknown model"):
         churn.fit_model("pareto", [1], [1], [1])
+
+
+def test_pareto_tail_falls_back_to_quadrature_where_hyp2f1_fails():
+    """Far out in the parameters (s in the hundreds, z near 1; met by an inner-split fit on CDNOW)
+    scipy's hyp2f1 returns NaN; the tail integral is then computed by quadrature."""
+    k, s, alpha, beta, u = 0.478, 241.6, 0.3945, 205.4, 0.0
+    integral, _ = quad(lambda v: np.exp(-k * np.log(alpha + v) - (s + 1) * np.log(beta + v) + 1300.0), u, np.inf,
+                       epsrel=1e-12, limit=500)
+    value = pareto_nbd._log_tail(np.array([k]), s, alpha, beta, np.array([u]))
+    assert np.isfinite(value).all()
+    assert value[0] == pytest.approx(np.log(integral) - 1300.0, rel=1e-9)

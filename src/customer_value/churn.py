@@ -101,6 +101,8 @@ class ModelComparison:
     beats_baselines: bool | None = None
 
 
+# Models whose holdout log-loss is within this of the lowest are tied (then the higher AUC wins).
+LOG_LOSS_TIE = 1e-3
 CRITERION = ("the fitted model with the lowest holdout log-loss of 'no purchase in the holdout'; "
              "models within 0.001 of the lowest are tied and the higher AUC wins")
 
@@ -155,15 +157,19 @@ def compare_models(x, t_x, T, horizon, no_purchase, models=tuple(MODELS),
     for name, probability in dict(probability_baselines or {}).items():
         rows.append(_score_row(name, "baseline", "score", "probability", probability, outcome, True))
 
-    fitted = [row for row in rows if row["kind"] == "model" and row["status"] == "fitted"]
-    chosen = None
-    beats = None
-    if fitted:
-        best = min(row["log_loss"] for row in fitted)
-        tied = [row for row in fitted if row["log_loss"] <= best + 1e-3]
-        chosen_row = max(tied, key=lambda row: row["auc"])
-        chosen = chosen_row["name"]
-        baseline_aucs = [row["auc"] for row in rows if row["kind"] == "baseline" and np.isfinite(row["auc"])]
-        beats = all(chosen_row["auc"] >= value for value in baseline_aucs)
+    chosen, beats = choose(rows)
     return ModelComparison(rows=rows, chosen=chosen, fits=fits, predictions=predictions, criterion=CRITERION,
                            beats_baselines=beats)
+
+
+def choose(rows: list[dict]) -> tuple[str | None, bool | None]:
+    """The CRITERION applied to comparison rows: (chosen model's name, whether its AUC is at least
+    every baseline's); (None, None) when no model row has status 'fitted'."""
+    fitted = [row for row in rows if row["kind"] == "model" and row["status"] == "fitted"]
+    if not fitted:
+        return None, None
+    best = min(row["log_loss"] for row in fitted)
+    tied = [row for row in fitted if row["log_loss"] <= best + LOG_LOSS_TIE]
+    chosen = max(tied, key=lambda row: row["auc"])
+    baseline_aucs = [row["auc"] for row in rows if row["kind"] == "baseline" and np.isfinite(row["auc"])]
+    return chosen["name"], all(chosen["auc"] >= value for value in baseline_aucs)

@@ -332,3 +332,15 @@ def test_pareto_tail_falls_back_to_quadrature_where_hyp2f1_fails():
     value = pareto_nbd._log_tail(np.array([k]), s, alpha, beta, np.array([u]))
     assert np.isfinite(value).all()
     assert value[0] == pytest.approx(np.log(integral) - 1300.0, rel=1e-9)
+
+
+def test_choice_is_lowest_log_loss_with_ties_broken_by_auc():
+    def row(name, kind, log_loss, auc, status="fitted"):
+        return {"name": name, "kind": kind, "status": status, "log_loss": log_loss, "auc": auc}
+
+    rows = [row("a", "model", 0.4000, 0.70), row("b", "model", 0.4005, 0.75), row("c", "model", 0.4200, 0.90),
+            row("d", "model", float("nan"), float("nan"), "failed"), row("recency", "baseline", float("nan"), 0.74)]
+    assert churn.choose(rows) == ("b", True)  # a and b tie on log-loss; b ranks better; c is not tied
+    rows[1]["log_loss"] = 0.4020
+    assert churn.choose(rows) == ("a", False)  # no tie now; a's AUC is below the recency rule's
+    assert churn.choose(rows[3:]) == (None, None)

@@ -63,6 +63,31 @@ def main() -> None:
     default_inner = min(horizon, CALIBRATION_END / 2)
     print(f"CDNOW {args.data}: {calibration.x.size} customers, {outcome.mean():.3f} with no purchase in the "
           f"{horizon:.0f}-week holdout; default inner horizon {default_inner:.1f} weeks")
+    # the model choice (churn.compare_models) beside the naive baselines; the last-period rate counts
+    # the purchases in the last `default_inner` weeks of the calibration period
+    recent = summarise(ids, weeks, CALIBRATION_END - default_inner, CALIBRATION_END)
+    recent_purchases = pd.Series(recent.holdout_purchases, index=recent.customer_id).reindex(
+        calibration.customer_id, fill_value=0.0).to_numpy()
+    baselines = {"last_period_rate": churn.last_period_no_purchase(recent_purchases, default_inner, horizon)}
+    inner = summarise(ids, weeks, CALIBRATION_END - default_inner, CALIBRATION_END)
+    recalibrations = {}
+    for name in args.models.split(","):
+        try:
+            recalibrations[name] = inner_split_recalibration(name, inner.x, inner.t_x, inner.T, default_inner,
+                                                             inner.holdout_purchases == 0)
+        except Exception as exc:  # reported; that model is then compared without recalibration
+            print(f"{name}: no recalibration ({exc})")
+    for title, maps in (("plain", None), ("recalibrated (default rule)", recalibrations)):
+        comparison = churn.compare_models(calibration.x, calibration.t_x, calibration.T, horizon, outcome,
+                                          models=args.models.split(","), probability_baselines=baselines,
+                                          recalibrations=maps)
+        print(f"model choice, {title}: {comparison.chosen}; beats every baseline's AUC: {comparison.beats_baselines}")
+        print(f"  {'name':<17} {'kind':<9} {'AUC':>6} {'Brier':>6} {'log-loss':>8} {'calib.err':>9}")
+        for row in comparison.rows:
+            print(f"  {row['name']:<17} {row['kind']:<9} {row['auc']:6.4f} {row['brier']:6.4f} {row['log_loss']:8.4f} "
+                  f"{row['calibration_error']:9.4f}")
+    print(f"criterion: {churn.CRITERION}")
+    print()
     print(f"{'model':<11} {'variant':<28} {'AUC':>6} {'calib.err':>9} {'mean pred':>9} {'observed':>8}")
     for name in args.models.split(","):
         started = time.perf_counter()

@@ -12,7 +12,7 @@ Time is in the caller's unit throughout (the warehouse: days; CDNOW: weeks).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -89,7 +89,8 @@ class ModelComparison:
     ``log_loss`` (NaN where not a probability or not fitted), ``mean_predicted`` and
     ``observed_rate`` (share with no purchase), ``calibration_error`` (mean absolute, deciles).
     ``chosen`` is the chosen model's name (None when no model could be fitted), ``fits`` the fitted
-    models by name, ``predictions`` P(no purchase) per fitted model and ``criterion`` a sentence.
+    models by name, ``predictions`` P(no purchase) per fitted model (recalibrated where a
+    recalibration was given) and ``criterion`` a sentence.
     ``beats_baselines`` is False when some baseline has a higher AUC than the chosen model.
     """
 
@@ -124,12 +125,15 @@ def _score_row(name, kind, status, message, score, outcome, probability: bool) -
 
 def compare_models(x, t_x, T, horizon, no_purchase, models=tuple(MODELS),
                    baselines: Mapping[str, np.ndarray] | None = None,
-                   probability_baselines: Mapping[str, np.ndarray] | None = None) -> ModelComparison:
+                   probability_baselines: Mapping[str, np.ndarray] | None = None,
+                   recalibrations: Mapping[str, Callable[[np.ndarray], np.ndarray]] | None = None) -> ModelComparison:
     """Fit each model on the calibration summary (x, t_x, T), predict P(no purchase in the next
     ``horizon``) for every customer and score it against ``no_purchase`` (1/True = the customer made
     no purchase in the holdout), beside the naive baselines of baseline_scores plus any given
     ``baselines`` (scores, higher = more likely no purchase; AUC only) and ``probability_baselines``
-    (probabilities of no purchase; all scores). Choice: see CRITERION. A model that cannot be fitted
+    (probabilities of no purchase; all scores). ``recalibrations`` maps a model name to a function
+    applied to that model's predictions before they are scored (a recalibration.Recalibration learned
+    inside the calibration period); its row's message then says so. Choice: see CRITERION. A model that cannot be fitted
     or does not converge gets a row with its status and message and is not chosen; nothing raises
     except invalid input (ValueError)."""
     x, t_x, T = (v.ravel() for v in as_float_arrays(("x", "t_x", "T"), x, t_x, T))
@@ -151,7 +155,11 @@ def compare_models(x, t_x, T, horizon, no_purchase, models=tuple(MODELS),
             continue
         fits[name] = fit
         predictions[name] = prob_no_purchase(fit, horizon, x, t_x, T)
-        rows.append(_score_row(name, "model", "fitted", fit.message, predictions[name], outcome, True))
+        message = fit.message
+        if recalibrations and name in recalibrations:
+            predictions[name] = np.clip(recalibrations[name](predictions[name]), 0.0, 1.0)
+            message = f"recalibrated; fit: {fit.message}"
+        rows.append(_score_row(name, "model", "fitted", message, predictions[name], outcome, True))
     for name, score in {**baseline_scores(x, t_x, T), **dict(baselines or {})}.items():
         rows.append(_score_row(name, "baseline", "score", "ranking only", score, outcome, False))
     for name, probability in dict(probability_baselines or {}).items():

@@ -248,6 +248,12 @@ def test_compare_models_scores_every_model_beside_the_baselines_and_chooses_by_l
     np.testing.assert_allclose(rows["pareto_nbd"]["auc"], metrics.auc(comparison.predictions["pareto_nbd"], ~bought))
     assert comparison.beats_baselines == all(rows[comparison.chosen]["auc"] >= rows[b]["auc"]
                                              for b in ("recency", "repeat_count"))
+    # a recalibration is applied before scoring, and the row says so
+    halved = churn.compare_models(x, t_x, T, 39.0, ~bought, models=("pareto_nbd",),
+                                  recalibrations={"pareto_nbd": lambda p: p / 2})
+    np.testing.assert_allclose(halved.predictions["pareto_nbd"], comparison.predictions["pareto_nbd"] / 2)
+    assert halved.rows[0]["message"].startswith("recalibrated")
+    assert halved.rows[0]["brier"] == pytest.approx(metrics.brier(comparison.predictions["pareto_nbd"] / 2, ~bought))
 
 
 def test_compare_models_reports_failed_fits_instead_of_raising():

@@ -28,9 +28,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from customer_value import churn, metrics  # noqa: E402
-from customer_value.recalibration import inner_split_recalibration  # noqa: E402
-from customer_value.transactions import summarise  # noqa: E402
+from customer_value import FitError, churn, metrics
+from customer_value.recalibration import inner_split_recalibration
+from customer_value.transactions import summarise
 
 CALIBRATION_END = 272 / 7  # weeks from 1997-01-01 to 1997-09-30
 HOLDOUT_END = 545 / 7  # to 1998-06-30
@@ -75,7 +75,7 @@ def main() -> None:
         try:
             recalibrations[name] = inner_split_recalibration(name, inner.x, inner.t_x, inner.T, default_inner,
                                                              inner.holdout_purchases == 0)
-        except Exception as exc:  # reported; that model is then compared without recalibration
+        except FitError as exc:  # reported; that model is then compared without recalibration
             print(f"{name}: no recalibration ({exc})")
     for title, maps in (("plain", None), ("recalibrated (default rule)", recalibrations)):
         comparison = churn.compare_models(calibration.x, calibration.t_x, calibration.T, horizon, outcome,
@@ -95,8 +95,8 @@ def main() -> None:
         predicted = churn.prob_no_purchase(fit, horizon, calibration.x, calibration.t_x, calibration.T)
 
         def line(variant, p, name=name):
-            print(f"{name:<11} {variant:<28} {metrics.auc(p, outcome):6.4f} {metrics.calibration_error(p, outcome):9.4f} "
-                  f"{p.mean():9.3f} {outcome.mean():8.3f}", flush=True)
+            print(f"{name:<11} {variant:<28} {metrics.auc(p, outcome):6.4f} "
+                  f"{metrics.calibration_error(p, outcome):9.4f} {p.mean():9.3f} {outcome.mean():8.3f}", flush=True)
 
         line(f"plain (fit {time.perf_counter() - started:.1f} s)", predicted)
         for inner_horizon in sorted({13.0, default_inner, 26.0}):
@@ -106,7 +106,7 @@ def main() -> None:
                 try:
                     recalibration = inner_split_recalibration(name, inner.x, inner.t_x, inner.T, inner_horizon,
                                                               inner.holdout_purchases == 0, method)
-                except Exception as exc:  # a failed inner fit is reported, not fatal
+                except FitError as exc:  # a failed inner fit is reported, not fatal
                     print(f"{name:<11} h={inner_horizon:4.1f} {method:<9} failed: {exc}")
                     continue
                 line(f"h={inner_horizon:4.1f} {method}{tag}", recalibration(predicted))

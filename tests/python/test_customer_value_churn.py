@@ -200,7 +200,8 @@ def test_prob_no_purchase_matches_exact_simulation(name):
     predicted = churn.prob_no_purchase(_fit_with(name, SIMULATED[name]), t, x, t_x, T)
     table = metrics.calibration_table(predicted, ~bought)
     standard_error = np.sqrt(table["mean_predicted"] * (1 - table["mean_predicted"]) / table["rows"])
-    assert np.all(table["absolute_error"] < 4 * standard_error + 1e-9), (table["mean_predicted"], table["observed_rate"])
+    assert np.all(table["absolute_error"] < 4 * standard_error + 1e-9), (table["mean_predicted"],
+                                                                         table["observed_rate"])
     for repeats in (0, 1, 2, 5):
         group = x == repeats
         observed = float(np.mean(~bought[group]))
@@ -314,7 +315,8 @@ def test_fit_rows_round_trip_for_the_new_models(fits):
                **{key: getattr(fit, key) for key in ("r", "alpha", "a", "b", "s", "beta") if hasattr(fit, key)}}
         again = fit_from_row(row)
         assert type(again) is type(fit)
-        np.testing.assert_allclose(churn.prob_no_purchase(again, 39, 2, 20, 39), churn.prob_no_purchase(fit, 39, 2, 20, 39))
+        np.testing.assert_allclose(churn.prob_no_purchase(again, 39, 2, 20, 39),
+                                   churn.prob_no_purchase(fit, 39, 2, 20, 39))
 
 
 def test_invalid_inputs_are_rejected_with_a_clear_message(fits):
@@ -350,3 +352,16 @@ def test_choice_is_lowest_log_loss_with_ties_broken_by_auc():
     rows[1]["log_loss"] = 0.4020
     assert churn.choose(rows) == ("a", False)  # no tie now; a's AUC is below the recency rule's
     assert churn.choose(rows[3:]) == (None, None)
+
+
+def test_pareto_nbd_fit_agrees_with_lifetimes_own_fit_in_days(cdnow):
+    """The same CDNOW summary in days (not the unit the published figures use): lifetimes' own
+    optimiser and ours land on the same estimates, alpha and beta 7x the weekly ones."""
+    x, t_x, T = cdnow["x"], cdnow["t_x"] * 7, cdnow["T"] * 7
+    ours = pareto_nbd.fit_pareto_nbd(x, t_x, T)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = ParetoNBDFitter().fit(x, t_x, T).params_
+    for name in ("r", "alpha", "s", "beta"):
+        assert getattr(ours, name) == pytest.approx(theirs[name], rel=2e-3), name
+    assert ours.alpha == pytest.approx(7 * 10.58, rel=1e-3) and ours.beta == pytest.approx(7 * 11.67, rel=1e-3)

@@ -61,6 +61,15 @@ def test_sbg_survival_is_the_product_of_retention_rates_and_derl_the_discounted_
     assert np.all(np.diff(sbg.derl(fit, d, np.arange(10))) > 0)
 
 
+def test_subscriber_churn_probability_is_one_minus_the_product_of_the_next_retention_rates():
+    fit = sbg.fit_sbg(HIGH_END[:8])
+    for renewals in (0, 3, 10):
+        rates = sbg.retention_rate(fit, np.arange(renewals + 1, renewals + 13))
+        assert sbg.churn_probability(fit, renewals, 12) == pytest.approx(1 - np.prod(rates), rel=1e-12)
+    assert sbg.churn_probability(fit, 4, 0) == 0.0
+    assert np.all(np.diff(sbg.churn_probability(fit, np.arange(20), 1)) < 0)  # sorting: older is safer
+
+
 def test_sbg_gradient_matches_finite_differences():
     theta = np.log([0.9, 2.0])
     cohorts = [HIGH_END[:8], REGULAR[:5]]

@@ -365,3 +365,28 @@ def test_pareto_nbd_fit_agrees_with_lifetimes_own_fit_in_days(cdnow):
     for name in ("r", "alpha", "s", "beta"):
         assert getattr(ours, name) == pytest.approx(theirs[name], rel=2e-3), name
     assert ours.alpha == pytest.approx(7 * 10.58, rel=1e-3) and ours.beta == pytest.approx(7 * 11.67, rel=1e-3)
+
+
+@pytest.mark.parametrize("name, params", [
+    ("mbg_nbd", {"r": 0.525, "alpha": 6.183 * 7, "a": 0.891, "b": 1.614}),
+    ("pareto_nbd", {"r": 0.553, "alpha": 10.58 * 7, "s": 0.606, "beta": 11.67 * 7}),
+])
+def test_fits_recover_known_parameters_at_day_grain(name, params):
+    """100,000 customers first seen over three years, drawn from the model with CDNOW's parameters in
+    days and floored to whole days, as the warehouse summarises them. The shapes r and a or s within
+    20%; the scales alpha, b and beta move with their shape (the mean rates r/alpha and s/beta are
+    what the data pin down), so those are checked as mean rates within 10%."""
+    rng = np.random.default_rng(11)
+    T = np.floor(rng.uniform(0, 1096, 100_000))
+    x, t_x, _ = simulate_with_holdout(name, T, 0.0, params, seed=rng)
+    fit = churn.fit_model(name, x, np.floor(t_x), T)
+    assert fit.converged, fit.message
+    assert fit.rows < 100_000
+    assert fit.r == pytest.approx(params["r"], rel=0.2)
+    assert fit.r / fit.alpha == pytest.approx(params["r"] / params["alpha"], rel=0.1)
+    if name == "pareto_nbd":
+        assert fit.s == pytest.approx(params["s"], rel=0.2)
+        assert fit.s / fit.beta == pytest.approx(params["s"] / params["beta"], rel=0.1)
+    else:
+        assert fit.a == pytest.approx(params["a"], rel=0.2)
+        assert fit.a / (fit.a + fit.b) == pytest.approx(params["a"] / (params["a"] + params["b"]), rel=0.1)

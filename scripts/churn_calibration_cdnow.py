@@ -29,7 +29,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from customer_value import FitError, churn, metrics
-from customer_value.recalibration import inner_split_recalibration
+from customer_value.recalibration import default_inner_horizon, inner_split_recalibration
 from customer_value.transactions import summarise
 
 CALIBRATION_END = 272 / 7  # weeks from 1997-01-01 to 1997-09-30
@@ -60,7 +60,7 @@ def main() -> None:
     calibration = summarise(ids, weeks, CALIBRATION_END, HOLDOUT_END)
     outcome = calibration.holdout_purchases == 0
     horizon = HOLDOUT_END - CALIBRATION_END
-    default_inner = min(horizon, CALIBRATION_END / 2)
+    default_inner = default_inner_horizon(horizon, CALIBRATION_END - weeks.min())
     print(f"CDNOW {args.data}: {calibration.x.size} customers, {outcome.mean():.3f} with no purchase in the "
           f"{horizon:.0f}-week holdout; default inner horizon {default_inner:.1f} weeks")
     # the model choice (churn.compare_models) beside the naive baselines; the last-period rate counts

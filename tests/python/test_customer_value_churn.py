@@ -21,7 +21,12 @@ from scipy.integrate import quad
 from scipy.optimize import approx_fprime
 
 from customer_value import FitError, bgnbd, churn, fit_from_row, mbgnbd, metrics, pareto_nbd
-from customer_value.recalibration import fit_isotonic_map, fit_logistic_map, inner_split_recalibration
+from customer_value.recalibration import (
+    default_inner_horizon,
+    fit_isotonic_map,
+    fit_logistic_map,
+    inner_split_recalibration,
+)
 from customer_value.simulate import simulate_with_holdout
 from customer_value.transactions import summarise
 
@@ -291,7 +296,8 @@ def test_recalibration_learned_inside_the_calibration_period_meets_the_issue_goa
     the full-calibration Pareto/NBD. The holdout is touched only to score."""
     ids, weeks = cdnow_transactions
     end, holdout_end = 272 / 7, 545 / 7
-    inner_horizon = min(holdout_end - end, end / 2)
+    inner_horizon = default_inner_horizon(holdout_end - end, end - weeks.min())
+    assert inner_horizon == pytest.approx(19.43, abs=0.01)
     seen = weeks <= end  # the recalibration sees the calibration period's events only
     inner = summarise(ids[seen], weeks[seen], end - inner_horizon, end)
     recalibration = inner_split_recalibration("pareto_nbd", inner.x, inner.t_x, inner.T, inner_horizon,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.optimize import approx_fprime
 
@@ -142,6 +143,13 @@ def test_calibration_table_by_hand():
     assert metrics.calibration_error(predicted, outcome, bins=3) == pytest.approx((0.35 + 0.0 + 0.35) / 3)
 
 
+def test_metrics_take_booleans_and_pandas_columns():
+    frame = pd.DataFrame({"p": [0.1, 0.4, 0.35, 0.8], "churned": [False, False, True, True]})
+    assert metrics.auc(frame["p"], frame["churned"]) == pytest.approx(0.75)
+    assert metrics.brier(frame["p"], frame["churned"].astype("boolean")) == pytest.approx(
+        np.mean((frame["p"] - [0, 0, 1, 1]) ** 2))
+
+
 def test_deciles_have_equal_counts_and_keep_every_row():
     rng = np.random.default_rng(1)
     p = rng.random(1003)
@@ -154,6 +162,9 @@ def test_deciles_have_equal_counts_and_keep_every_row():
     ([0.1, np.nan], [0, 1], "NaN"),
     ([0.1, 0.2], [0, 2], "0/1"),
     ([0.1], [0, 1], "values"),
+    ([0.1, 0.2], [0, np.nan], "0/1"),
+    ([0.1, 0.2], np.array([True, None], dtype=object), "0/1"),
+    ([0.1, 0.2], pd.array([True, None], dtype="boolean"), "missing"),
 ])
 def test_metrics_reject_bad_input(score, outcome, message):
     with pytest.raises(ValueError, match=message):

@@ -181,3 +181,30 @@ def choose(rows: list[dict]) -> tuple[str | None, bool | None]:
     chosen = max(tied, key=lambda row: row["auc"])
     baseline_aucs = [row["auc"] for row in rows if row["kind"] == "baseline" and np.isfinite(row["auc"])]
     return chosen["name"], all(chosen["auc"] >= value for value in baseline_aucs)
+
+
+def expected_purchases_since_first(fit, t) -> np.ndarray:
+    """E[X(t)]: expected repeat purchases in the first ``t`` time units after a customer's first
+    purchase, before anything is known about her (the unconditional mean; lifetimes'
+    expected_number_of_purchases_up_to_time). It is the conditional expectation for a customer just
+    acquired: expected_purchases(fit, t, x=0, t_x=0, T=0)."""
+    t = np.asarray(t, dtype=np.float64)
+    zero = np.zeros_like(t)
+    return expected_purchases(fit, t, zero, zero, zero)
+
+
+def tracking_curve(fit, first_purchase, period_ends) -> np.ndarray:
+    """Cumulative expected repeat purchases of a customer base at each of ``period_ends`` (the
+    tracking plot's model line): sum over customers of E[X(max(0, end - first_purchase))]. Times in
+    the fit's unit on one clock (for example days since a fixed date); customers first seen after an
+    end contribute 0 there. Compare with the cumulative count of actual repeat purchases."""
+    first = np.asarray(first_purchase, dtype=np.float64).ravel()
+    ends = np.asarray(period_ends, dtype=np.float64).ravel()
+    if not (np.all(np.isfinite(first)) and np.all(np.isfinite(ends))):
+        raise ValueError("first_purchase and period_ends must be finite")
+    starts, counts = np.unique(first, return_counts=True)
+    curve = np.empty(ends.size)
+    for i, end in enumerate(ends):
+        ages = np.maximum(end - starts, 0.0)
+        curve[i] = float(np.dot(counts, expected_purchases_since_first(fit, ages)))
+    return curve

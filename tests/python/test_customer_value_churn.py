@@ -396,3 +396,22 @@ def test_fits_recover_known_parameters_at_day_grain(name, params):
     else:
         assert fit.a == pytest.approx(params["a"], rel=0.2)
         assert fit.a / (fit.a + fit.b) == pytest.approx(params["a"] / (params["a"] + params["b"]), rel=0.1)
+
+
+def test_unconditional_expectation_and_tracking_curve_agree_with_lifetimes(fits):
+    from lifetimes import BetaGeoFitter
+
+    t = np.array([0.0, 1.0, 13.0, 39.0, 78.0])
+    references = {"bg_nbd": BetaGeoFitter, "mbg_nbd": ModifiedBetaGeoFitter, "pareto_nbd": ParetoNBDFitter}
+    for name, fit in fits.items():
+        theirs = references[name]()
+        theirs.params_ = pd.Series({key: getattr(fit, key) for key in ("r", "alpha", "a", "b", "s", "beta")
+                                    if hasattr(fit, key)})
+        np.testing.assert_allclose(churn.expected_purchases_since_first(fit, t),
+                                   theirs.expected_number_of_purchases_up_to_time(t), rtol=1e-9, atol=1e-12)
+    # the tracking curve is that expectation summed over the customers, by age at each period end
+    fit = fits["pareto_nbd"]
+    first = np.array([0.0, 0.0, 3.0, 10.0, 50.0])
+    ends = np.array([5.0, 40.0])
+    expected = [sum(churn.expected_purchases_since_first(fit, max(end - f, 0.0)) for f in first) for end in ends]
+    np.testing.assert_allclose(churn.tracking_curve(fit, first, ends), expected, rtol=1e-12)

@@ -1,5 +1,11 @@
-"""Customer-base models for customer lifetime value: BG/NBD (purchasing and dropout), Gamma-Gamma
-(spend) and discounted CLV, with numpy and scipy only.
+"""Customer-base models for customer lifetime value and churn, with numpy and scipy only: BG/NBD,
+MBG/NBD and Pareto/NBD (purchasing and dropout), Gamma-Gamma (spend), discounted CLV, the
+shifted-beta-geometric model of contract renewals (subscriptions), scores of churn probabilities
+(metrics) and the choice between the purchase models on a holdout (churn).
+
+The purchase models live in their modules with the same function names (``bgnbd``, ``mbgnbd``,
+``pareto_nbd``: ``fit_*``, ``p_alive``, ``expected_purchases``, ``prob_no_purchase``); the names
+exported here without a prefix are BG/NBD's, kept for the existing callers.
 
 Inputs are per-customer summaries: ``x`` repeat purchases, ``t_x`` time of the last repeat purchase
 from the first, ``T`` customer age, ``zbar`` mean value of the repeat purchases. Time is in whatever
@@ -11,19 +17,29 @@ Fits raise FitError (with a ``status`` code for a fit_status column) when a mode
 or used; callers catch it and fall back to a heuristic. Predictions are finite and non-negative.
 """
 
+from . import bgnbd, churn, mbgnbd, metrics, pareto_nbd, sbg
 from ._common import MIN_REPEAT_CUSTOMERS, FitError, compress
-from .bgnbd import BgNbdFit, bgnbd_log_likelihood, expected_purchases, fit_bgnbd, p_alive
+from .bgnbd import BgNbdFit, bgnbd_log_likelihood, expected_purchases, fit_bgnbd, p_alive, prob_no_purchase
 from .clv import discounted_clv
-from .fit_rows import FIT_COLUMNS, fit_from_row
+from .fit_rows import FIT_COLUMNS, FIT_COLUMNS_ALL_MODELS, fit_from_row
 from .gamma_gamma import GammaGammaFit, expected_average_value, fit_gamma_gamma, gamma_gamma_log_likelihood
+from .mbgnbd import MbgNbdFit, fit_mbgnbd
+from .pareto_nbd import ParetoNbdFit, fit_pareto_nbd
+from .sbg import SbgFit, fit_sbg
 
 __all__ = [
     "FIT_COLUMNS",
+    "FIT_COLUMNS_ALL_MODELS",
     "MIN_REPEAT_CUSTOMERS",
     "BgNbdFit",
     "FitError",
     "GammaGammaFit",
+    "MbgNbdFit",
+    "ParetoNbdFit",
+    "SbgFit",
+    "bgnbd",
     "bgnbd_log_likelihood",
+    "churn",
     "compress",
     "discounted_clv",
     "expected_average_value",
@@ -31,6 +47,14 @@ __all__ = [
     "fit_bgnbd",
     "fit_from_row",
     "fit_gamma_gamma",
+    "fit_mbgnbd",
+    "fit_pareto_nbd",
+    "fit_sbg",
     "gamma_gamma_log_likelihood",
+    "mbgnbd",
+    "metrics",
     "p_alive",
+    "pareto_nbd",
+    "prob_no_purchase",
+    "sbg",
 ]

@@ -350,8 +350,40 @@ def expected_purchases(fit: BgNbdFit, t, x, t_x, T) -> np.ndarray:
     """
     params = _params(fit)
     t, x, t_x, T = as_float_arrays(("t", "x", "t_x", "T"), t, x, t_x, T)
-    if not np.all(np.isfinite(t)) or np.any(t < 0):
-        raise ValueError("t (the horizon) must be finite and >= 0")
+    _check_horizon(t)
     x, t_x, T = _check_prediction_inputs(x, t_x, T)
     alive = np.where(x > 0, expit(-_log_dropout_odds(params, x, t_x, T)), 1.0)
     return _growth_deduplicated(params, t, x, T) * alive
+
+
+def _log_staying_quiet(r, alpha, x, T, t):
+    """ln ((alpha+T)/(alpha+T+t))^(r+x): ln E[exp(-lambda t)] under the purchase rate's posterior
+    Gamma(r+x, alpha+T) of a customer alive at T."""
+    return -(r + x) * np.log1p(t / (alpha + T))
+
+
+def prob_no_purchase(fit: BgNbdFit, t, x, t_x, T) -> np.ndarray:
+    """P(X(T, T+t) = 0 | x, t_x, T): the probability of no purchase in the next ``t`` time units.
+
+        1 - P(alive) + P(alive) ((alpha+T)/(alpha+T+t))^(r+x)
+
+    A customer who has dropped out makes no purchase; one who is alive at T stays alive until the
+    next purchase (BG/NBD drops out only right after a purchase), so makes none in (T, T+t] exactly
+    when the Poisson process has no event there, and given alive at T the purchase rate is
+    Gamma(r+x, alpha+T). This is the n = 0 term of Fader, Hardie & Lee's conditional distribution
+    of future purchases. ``t`` in the fit's time unit (scalar or broadcasting); result in [0, 1].
+    This is churn over a horizon; P(alive) (``p_alive``) is a different quantity: with x = 0 it is 1
+    while the probability of no purchase is ((alpha+T)/(alpha+T+t))^r, which is high for an old
+    one-time buyer.
+    """
+    r, alpha, a, b = _params(fit)
+    t, x, t_x, T = as_float_arrays(("t", "x", "t_x", "T"), t, x, t_x, T)
+    _check_horizon(t)
+    x, t_x, T = _check_prediction_inputs(x, t_x, T)
+    alive = np.where(x > 0, expit(-_log_dropout_odds((r, alpha, a, b), x, t_x, T)), 1.0)
+    return np.clip(1.0 - alive * -np.expm1(_log_staying_quiet(r, alpha, x, T, t)), 0.0, 1.0)
+
+
+def _check_horizon(t):
+    if not np.all(np.isfinite(t)) or np.any(t < 0):
+        raise ValueError("t (the horizon) must be finite and >= 0")

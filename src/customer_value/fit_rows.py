@@ -10,19 +10,26 @@ from collections.abc import Mapping
 
 from .bgnbd import BgNbdFit
 from .gamma_gamma import GammaGammaFit
+from .mbgnbd import MbgNbdFit
+from .pareto_nbd import ParetoNbdFit
 
 FIT_COLUMNS = ["model", "period", "status", "message", "r", "alpha", "a", "b", "p", "q", "gamma",
                "log_likelihood", "customers", "rows_fitted", "iterations", "converged", "fit_seconds",
                "time_unit"]
-PARAMETERS = {"bg_nbd": ("r", "alpha", "a", "b"), "gamma_gamma": ("p", "q", "gamma")}
+# The columns once Pareto/NBD is in the table: its dropout parameters s and beta come last, so a
+# reader of the columns above keeps working (rpt_clv_model_fit switches when its YAML documents them).
+FIT_COLUMNS_ALL_MODELS = [*FIT_COLUMNS, "s", "beta"]
+PARAMETERS = {"bg_nbd": ("r", "alpha", "a", "b"), "mbg_nbd": ("r", "alpha", "a", "b"),
+              "pareto_nbd": ("r", "alpha", "s", "beta"), "gamma_gamma": ("p", "q", "gamma")}
+_KINDS = {"bg_nbd": BgNbdFit, "mbg_nbd": MbgNbdFit, "pareto_nbd": ParetoNbdFit, "gamma_gamma": GammaGammaFit}
 
 
-def fit_from_row(row: Mapping) -> BgNbdFit | GammaGammaFit:
+def fit_from_row(row: Mapping) -> BgNbdFit | MbgNbdFit | ParetoNbdFit | GammaGammaFit:
     """The fit a 'fitted' row of rpt_clv_model_fit describes."""
     if row["status"] != "fitted":
         raise ValueError(f"{row['model']} ({row['period']}) was not fitted: {row['message']}")
     common = {"log_likelihood": float(row["log_likelihood"]), "customers": int(row["customers"]),
               "rows": int(row["rows_fitted"]), "iterations": int(row["iterations"]), "converged": True,
               "seconds": float(row["fit_seconds"]), "message": str(row["message"])}
-    kind = {"bg_nbd": BgNbdFit, "gamma_gamma": GammaGammaFit}[row["model"]]
+    kind = _KINDS[row["model"]]
     return kind(**{name: float(row[name]) for name in PARAMETERS[row["model"]]}, **common)

@@ -9,6 +9,7 @@ line naming the holder's PID, without a traceback (scripts/warehouse_lock.py).
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -54,7 +55,7 @@ def _one_line_with_the_pid(result: subprocess.CompletedProcess, pid: int) -> Non
     assert f"is locked by another process (PID {pid}," in said[0]
     # besides that line: make's own 'Error 2' and the announcing lines (==> ...), nothing
     others = [line for line in output.splitlines() if line.strip() and line != said[0]
-              and not line.startswith("==>") and not line.startswith("make: *** ")
+              and not line.startswith("==>") and not re.match(r"make(\[\d+\])?: \*\*\* ", line)
               and not line.startswith(".venv/bin/python ") and "require_minimum_pandas_version" not in line
               and "FutureWarning" not in line]
     assert others == [], output

@@ -1,12 +1,23 @@
 {#-
     One row per distinct identifier with the evidence for using it as a link:
-    - blocklisted (seed blocklisted_identifiers): a placeholder, never a link;
-    - shared: behind at least var identity_shared_identifier_min_people distinct people (distinct
-      first names) and at least two distinct identifiers of the other kind (emails behind a phone,
-      phones behind an email), like a family or office line: kept on the records, never a link.
-    The second condition keeps one person whose name is spelt two ways from blocking their own
-    identifier. is_link: usable to merge records (and shared by two records or more).
+    - blocklisted: a placeholder in the seed blocklisted_identifiers, or an email matching a
+      pattern of the seed identity_system_email_patterns (no-reply, bounce, reserved domains):
+      never a link;
+    - shared: behind at least var identity_shared_identifier_min_people distinct people: kept on
+      the records, never a link. People are told apart by
+      * distinct given names, nicknames folded (Bob and Robert are one name): always;
+      * distinct surnames under one given name, when at least two distinct identifiers of the other
+        kind (emails behind a phone, phones behind an email) corroborate them (a surname alone
+        also changes with marriage, and sources split full names differently);
+      * distinct emails behind a household line (a landline by its numbering plan, seed
+        identity_household_phone_prefixes, or a number some record holds as its secondary phone):
+        two Nancy Jacksons, parent and child, on the home phone with two emails are two people,
+        where one person's own mobile behind a personal and a work email stays a link.
+    - source_key identifiers (a source's own customer key) are exact: never blocklisted or shared.
+    is_link: usable to merge records (not guarded, and held by two records or more).
 -#}
+{%- set min_people = var('identity_shared_identifier_min_people') -%}
+
 with
 
 identifiers as (
@@ -17,27 +28,98 @@ blocklist as (
     select * from {{ ref('blocklisted_identifiers') }}
 ),
 
+system_patterns as (
+    select * from {{ ref('identity_system_email_patterns') }}
+),
+
+household_prefixes as (
+    select * from {{ ref('identity_household_phone_prefixes') }}
+),
+
 stats as (
     select
         identifier_type,
         identifier_value,
         count(distinct customer_record_id) as record_count,
-        count(distinct first_name_key) as people_count
+        count(distinct given_name_key) as given_name_count,
+        count(distinct given_name_key || ' ' || surname_key) as full_name_count,
+        {{ dbt.bool_or('is_secondary') }} as is_secondary_somewhere
     from identifiers
     group by identifier_type, identifier_value
 ),
 
+system_matches as (
+    -- the first matching pattern of each system address (its reason goes to the audit)
+    select
+        stats.identifier_value,
+        min(system_patterns.pattern) as pattern
+    from stats
+    inner join system_patterns
+        on stats.identifier_type = 'email' and stats.identifier_value like system_patterns.pattern
+    group by stats.identifier_value
+),
+
+household_lines as (
+    select distinct stats.identifier_value
+    from stats
+    inner join household_prefixes
+        on
+            stats.identifier_type = 'phone'
+            and left(stats.identifier_value, length(household_prefixes.e164_prefix)) = household_prefixes.e164_prefix
+),
+
+guarded_by_list as (
+    select
+        stats.*,
+        blocklist.reason as blocklist_reason,
+        system_matches.pattern as system_pattern,
+        system_patterns.reason as system_reason,
+        (blocklist.identifier_value is not null or system_matches.pattern is not null) as is_blocklisted,
+        (
+            stats.identifier_type = 'phone'
+            and (stats.is_secondary_somewhere or household_lines.identifier_value is not null)
+        ) as is_household_line
+    from stats
+    left join blocklist
+        on
+            stats.identifier_type = blocklist.identifier_type
+            and stats.identifier_value = blocklist.identifier_value
+    left join system_matches
+        on stats.identifier_type = 'email' and stats.identifier_value = system_matches.identifier_value
+    left join system_patterns on system_matches.pattern = system_patterns.pattern
+    left join household_lines
+        on stats.identifier_type = 'phone' and stats.identifier_value = household_lines.identifier_value
+),
+
 candidates as (
-    -- only an identifier behind enough people can be shared: count the other kind for those alone
+    -- identifiers whose people count may depend on the other kind: count it for those alone
     select
         identifier_type,
         identifier_value
-    from stats
-    where people_count >= {{ var('identity_shared_identifier_min_people') }}
+    from guarded_by_list
+    where
+        identifier_type in ('email', 'phone')
+        and not is_blocklisted
+        and record_count >= 2
+        and (full_name_count >= {{ min_people }} or is_household_line)
+),
+
+usable_other as (
+    -- identifiers of the other kind that can tell people apart (not placeholders or system addresses)
+    select
+        identifiers.customer_record_id,
+        identifiers.identifier_type,
+        identifiers.identifier_value
+    from identifiers
+    inner join guarded_by_list
+        on
+            identifiers.identifier_type = guarded_by_list.identifier_type
+            and identifiers.identifier_value = guarded_by_list.identifier_value
+    where identifiers.identifier_type in ('email', 'phone') and not guarded_by_list.is_blocklisted
 ),
 
 other_kind as (
-    -- for each candidate, the identifiers of the other kind on the same records
+    -- for each candidate, the usable identifiers of the other kind on the same records
     select
         identifiers.identifier_type,
         identifiers.identifier_value,
@@ -47,36 +129,56 @@ other_kind as (
         on
             candidates.identifier_type = identifiers.identifier_type
             and candidates.identifier_value = identifiers.identifier_value
-    inner join identifiers as other
+    inner join usable_other as other
         on
             identifiers.customer_record_id = other.customer_record_id
             and identifiers.identifier_type != other.identifier_type
     group by identifiers.identifier_type, identifiers.identifier_value
 ),
 
-final as (
+counted as (
     select
-        {{ surrogate_key(['stats.identifier_type', 'stats.identifier_value']) }} as identifier_id,
-        stats.identifier_type,
-        stats.identifier_value,
-        blocklist.reason as blocklist_reason,
-        stats.record_count,
-        stats.people_count,
-        coalesce(other_kind.other_identifier_count, 0) as other_identifier_count,
-        blocklist.identifier_value is not null as is_blocklisted,
-        (
-            stats.people_count >= {{ var('identity_shared_identifier_min_people') }}
-            and coalesce(other_kind.other_identifier_count, 0) >= 2
-        ) as is_shared
-    from stats
+        guarded_by_list.*,
+        coalesce(other_kind.other_identifier_count, 0) as other_identifier_count
+    from guarded_by_list
     left join other_kind
         on
-            stats.identifier_type = other_kind.identifier_type
-            and stats.identifier_value = other_kind.identifier_value
-    left join blocklist
-        on
-            stats.identifier_type = blocklist.identifier_type
-            and stats.identifier_value = blocklist.identifier_value
+            guarded_by_list.identifier_type = other_kind.identifier_type
+            and guarded_by_list.identifier_value = other_kind.identifier_value
+),
+
+people as (
+    select
+        *,
+        case
+            when identifier_type = 'source_key' then 1
+            else greatest(
+                given_name_count,
+                case when other_identifier_count >= 2 then full_name_count else 0 end,
+                case when is_household_line then other_identifier_count else 0 end
+            )
+        end as people_count
+    from counted
+),
+
+final as (
+    select
+        {{ surrogate_key(['identifier_type', 'identifier_value']) }} as identifier_id,
+        identifier_type,
+        identifier_value,
+        case
+            when blocklist_reason is not null then blocklist_reason
+            when system_pattern is not null then 'system address: ' || system_reason || ' (pattern ' || system_pattern || ')'
+        end as blocklist_reason,
+        record_count,
+        people_count,
+        given_name_count,
+        full_name_count,
+        other_identifier_count,
+        is_blocklisted,
+        is_household_line,
+        (not is_blocklisted and people_count >= {{ min_people }}) as is_shared
+    from people
 )
 
 select

@@ -37,15 +37,41 @@ household_prefixes as (
 ),
 
 stats as (
+    -- (record, type, value) is unique in identifiers: count(*) counts records. Most identifiers
+    -- sit under one name: min = max tells so, and only the others are counted exactly (below).
     select
         identifier_type,
         identifier_value,
-        count(distinct customer_record_id) as record_count,
-        count(distinct given_name_key) as given_name_count,
-        count(distinct given_name_key || ' ' || surname_key) as full_name_count,
+        count(*) as record_count,
+        min(given_name_key) as min_given_name_key,
+        max(given_name_key) as max_given_name_key,
+        min(given_name_key || ' ' || surname_key) as min_full_name_key,
+        max(given_name_key || ' ' || surname_key) as max_full_name_key,
         {{ dbt.bool_or('is_secondary') }} as is_secondary_somewhere
     from identifiers
     group by identifier_type, identifier_value
+),
+
+several_names as (
+    select
+        identifier_type,
+        identifier_value
+    from stats
+    where min_given_name_key != max_given_name_key or min_full_name_key != max_full_name_key
+),
+
+name_counts as (
+    select
+        identifiers.identifier_type,
+        identifiers.identifier_value,
+        count(distinct identifiers.given_name_key) as given_name_count,
+        count(distinct identifiers.given_name_key || ' ' || identifiers.surname_key) as full_name_count
+    from several_names
+    inner join identifiers
+        on
+            several_names.identifier_type = identifiers.identifier_type
+            and several_names.identifier_value = identifiers.identifier_value
+    group by identifiers.identifier_type, identifiers.identifier_value
 ),
 
 system_matches as (
@@ -68,27 +94,75 @@ household_lines as (
             and left(stats.identifier_value, length(household_prefixes.e164_prefix)) = household_prefixes.e164_prefix
 ),
 
+flags as (
+    -- what the seeds say about an identifier, one row each (a single join onto every identifier)
+    select
+        identifier_type,
+        identifier_value,
+        max(blocklist_reason) as blocklist_reason,
+        max(system_pattern) as system_pattern,
+        max(system_reason) as system_reason,
+        {{ dbt.bool_or('is_household_prefix') }} as is_household_prefix
+    from (
+        select
+            identifier_type,
+            identifier_value,
+            reason as blocklist_reason,
+            cast(null as {{ dbt.type_string() }}) as system_pattern,
+            cast(null as {{ dbt.type_string() }}) as system_reason,
+            false as is_household_prefix
+        from blocklist
+        union all
+        select
+            'email' as identifier_type,
+            system_matches.identifier_value,
+            cast(null as {{ dbt.type_string() }}) as blocklist_reason,
+            system_matches.pattern as system_pattern,
+            system_patterns.reason as system_reason,
+            false as is_household_prefix
+        from system_matches
+        inner join system_patterns on system_matches.pattern = system_patterns.pattern
+        union all
+        select
+            'phone' as identifier_type,
+            identifier_value,
+            cast(null as {{ dbt.type_string() }}) as blocklist_reason,
+            cast(null as {{ dbt.type_string() }}) as system_pattern,
+            cast(null as {{ dbt.type_string() }}) as system_reason,
+            true as is_household_prefix
+        from household_lines
+    ) as seeded
+    group by identifier_type, identifier_value
+),
+
 guarded_by_list as (
     select
-        stats.*,
-        blocklist.reason as blocklist_reason,
-        system_matches.pattern as system_pattern,
-        system_patterns.reason as system_reason,
-        (blocklist.identifier_value is not null or system_matches.pattern is not null) as is_blocklisted,
+        stats.identifier_type,
+        stats.identifier_value,
+        stats.record_count,
+        flags.blocklist_reason,
+        flags.system_pattern,
+        flags.system_reason,
+        coalesce(
+            name_counts.given_name_count, case when stats.min_given_name_key is null then 0 else 1 end
+        ) as given_name_count,
+        coalesce(
+            name_counts.full_name_count, case when stats.min_full_name_key is null then 0 else 1 end
+        ) as full_name_count,
+        coalesce(flags.blocklist_reason is not null or flags.system_pattern is not null, false) as is_blocklisted,
         (
             stats.identifier_type = 'phone'
-            and (stats.is_secondary_somewhere or household_lines.identifier_value is not null)
+            and (stats.is_secondary_somewhere or coalesce(flags.is_household_prefix, false))
         ) as is_household_line
     from stats
-    left join blocklist
+    left join flags
         on
-            stats.identifier_type = blocklist.identifier_type
-            and stats.identifier_value = blocklist.identifier_value
-    left join system_matches
-        on stats.identifier_type = 'email' and stats.identifier_value = system_matches.identifier_value
-    left join system_patterns on system_matches.pattern = system_patterns.pattern
-    left join household_lines
-        on stats.identifier_type = 'phone' and stats.identifier_value = household_lines.identifier_value
+            stats.identifier_type = flags.identifier_type
+            and stats.identifier_value = flags.identifier_value
+    left join name_counts
+        on
+            stats.identifier_type = name_counts.identifier_type
+            and stats.identifier_value = name_counts.identifier_value
 ),
 
 candidates as (
@@ -104,22 +178,9 @@ candidates as (
         and (full_name_count >= {{ min_people }} or is_household_line)
 ),
 
-usable_other as (
-    -- identifiers of the other kind that can tell people apart (not placeholders or system addresses)
-    select
-        identifiers.customer_record_id,
-        identifiers.identifier_type,
-        identifiers.identifier_value
-    from identifiers
-    inner join guarded_by_list
-        on
-            identifiers.identifier_type = guarded_by_list.identifier_type
-            and identifiers.identifier_value = guarded_by_list.identifier_value
-    where identifiers.identifier_type in ('email', 'phone') and not guarded_by_list.is_blocklisted
-),
-
 other_kind as (
-    -- for each candidate, the usable identifiers of the other kind on the same records
+    -- for each candidate, the identifiers of the other kind on the same records that can tell
+    -- people apart (placeholders and system addresses do not)
     select
         identifiers.identifier_type,
         identifiers.identifier_value,
@@ -129,10 +190,16 @@ other_kind as (
         on
             candidates.identifier_type = identifiers.identifier_type
             and candidates.identifier_value = identifiers.identifier_value
-    inner join usable_other as other
+    inner join identifiers as other
         on
             identifiers.customer_record_id = other.customer_record_id
+            and other.identifier_type in ('email', 'phone')
             and identifiers.identifier_type != other.identifier_type
+    left join flags as other_flags
+        on
+            other.identifier_type = other_flags.identifier_type
+            and other.identifier_value = other_flags.identifier_value
+    where other_flags.blocklist_reason is null and other_flags.system_pattern is null
     group by identifiers.identifier_type, identifiers.identifier_value
 ),
 
@@ -168,7 +235,8 @@ final as (
         identifier_value,
         case
             when blocklist_reason is not null then blocklist_reason
-            when system_pattern is not null then 'system address: ' || system_reason || ' (pattern ' || system_pattern || ')'
+            when system_pattern is not null
+                then 'system address: ' || system_reason || ' (pattern ' || system_pattern || ')'
         end as blocklist_reason,
         record_count,
         people_count,

@@ -25,15 +25,15 @@ unioned as (
                 {%- do present.append(column.name | lower) -%}
             {%- endfor -%}
         {%- endif -%}
-        select
-            {{ columns | join(', ') }},
-            {%- for column in optional_columns %}
-                {% if column in present -%}
-                    {{ column }}
-                {%- else -%}
-                    cast(null as {{ dbt.type_string() }}) as {{ column }}
-                {%- endif %}{% if not loop.last %},{% endif %}
-            {%- endfor %}
+        {%- set optional_sql = [] -%}
+        {%- for column in optional_columns -%}
+            {%- if column in present -%}
+                {%- do optional_sql.append(column) -%}
+            {%- else -%}
+                {%- do optional_sql.append('cast(null as ' ~ dbt.type_string() ~ ') as ' ~ column) -%}
+            {%- endif -%}
+        {%- endfor %}
+        select {{ (columns + optional_sql) | join(', ') }}
         from {{ ref(model) }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}

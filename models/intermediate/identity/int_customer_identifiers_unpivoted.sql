@@ -23,8 +23,9 @@ nicknames as (
 named as (
     select
         records.*,
-        lower({{ first_word('records.first_name') }}) as first_word_key,
-        lower(reverse(split_part(reverse({{ clean_text('records.last_name') }}), ' ', 1))) as last_word_key
+        -- names are staged with their whitespace collapsed (normalize_name): trim is enough here
+        nullif(lower(split_part(trim(records.first_name), ' ', 1)), '') as first_word_key,
+        lower(reverse(split_part(reverse(trim(records.last_name)), ' ', 1))) as last_word_key
     from records
 ),
 

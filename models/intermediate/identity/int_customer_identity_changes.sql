@@ -69,8 +69,8 @@ evidence as (
     inner join ids as joined
         on
             joined_links.customer_record_id = joined.customer_record_id
-            and joined.customer_id = moved.surviving_customer_id
-            and coalesce(joined.previous_customer_id, '') != moved.absorbed_customer_id
+            and moved.surviving_customer_id = joined.customer_id
+            and moved.absorbed_customer_id != coalesce(joined.previous_customer_id, '')
 ),
 
 evidence_kinds as (

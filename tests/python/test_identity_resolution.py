@@ -237,3 +237,25 @@ def test_a_pair_split_by_a_guard_is_recorded_as_a_split(landing_copy: Path, duck
     assert history == [(customer_id, second[moved[0]], "split", 1, None)]
     assert guard[0] == "shared" and "2 given names" in guard[1], guard
     assert {k: second[k] for k in first if k not in pair} == {k: first[k] for k in first if k not in pair}
+
+
+def test_each_merged_customer_shows_the_kinds_of_evidence_that_merged_it(demo_warehouse) -> None:
+    with duckdb.connect(str(demo_warehouse.duckdb_path), read_only=True) as con:
+        merged, unexplained, with_key = con.execute("""
+            select count(*),
+                count(*) filter (where email_link_count + phone_link_count + source_key_link_count = 0),
+                count(*) filter (where source_key_link_count > 0)
+            from audit.audit_identity_merge_evidence""").fetchone()
+        several = con.execute("select count(*) from (select customer_id from intermediate.int_customer_ids "
+                              "group by all having count(*) > 1)").fetchone()[0]
+        # the case's Kajabi transactions typed with an email their contact never used: only the key links them
+        key_linked = con.execute(f"""
+            select min(evidence.source_key_link_count)
+            from read_csv('{demo_warehouse.truth_dir / CASES_FILE}', all_varchar = true) as cases
+            inner join intermediate.int_customer_ids as ids
+                on ids.customer_record_id = cases.source_table || ':' || cases.record_key
+            inner join audit.audit_identity_merge_evidence as evidence using (customer_id)
+            where cases."case" = 'source_key_other_email' and cases.source_table = 'kajabi__transactions'
+        """).fetchone()[0]
+    assert merged == several > 0 and unexplained == 0
+    assert with_key > 0 and key_linked >= 1

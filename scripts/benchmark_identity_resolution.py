@@ -38,7 +38,11 @@ sys.path.insert(0, str(ROOT / "tests" / "python"))
 from conftest import run_dbt  # noqa: E402  (the same in-process runner the tests use)
 from progress_bar import StepProgress  # noqa: E402
 
-STEPS = 5  # records written, seed loaded, resolution models run, scipy end to end, scipy on the same edges
+# the rule seeds identity resolution reads (emails of the synthetic records avoid the reserved
+# example.* domains, which the system-address patterns guard)
+IDENTITY_SEEDS = ["blocklisted_identifiers", "identity_system_email_patterns", "identity_given_name_nicknames",
+                  "identity_household_phone_prefixes"]
+STEPS = 5  # records written, seeds loaded, resolution models run, scipy end to end, scipy on the same edges
 RESOLUTION_MODELS = ["int_customer_identifiers_unioned", "int_customer_record_nodes",
                      "int_customer_identifiers_unpivoted", "int_customer_identifiers_classified",
                      "int_customer_identity_edges", "int_customer_components"]
@@ -65,8 +69,8 @@ def write_records(con: duckdb.DuckDBPyConnection, records: int) -> None:
                 case
                     when email_roll < 2 then 'test@test.com'
                     when email_roll < 7 then null
-                    when email_roll < 22 and hash(person, 'alt') % 5 = 0 then 'alt' || person || '@example.net'
-                    else 'p' || person || '@example.com'
+                    when email_roll < 22 and hash(person, 'alt') % 5 = 0 then 'alt' || person || '@bench-alt.net'
+                    else 'p' || person || '@bench-mail.com'
                 end as email,
                 case
                     when phone_roll < 50 then null
@@ -161,8 +165,8 @@ def bench(records: int, workdir: Path, progress=print) -> dict:
         write_records(con, records)
     progress(f"{records:,} records written in {time.perf_counter() - started:.1f} s")
     dbt_vars = json.dumps({"identity_benchmark": True, "customer_record_models": ["int_customer_records__benchmark"]})
-    run_dbt(["seed", "--quiet", "--select", "blocklisted_identifiers", "--vars", dbt_vars], db)
-    progress("seed blocklisted_identifiers loaded")
+    run_dbt(["seed", "--quiet", "--select", *IDENTITY_SEEDS, "--vars", dbt_vars], db)
+    progress("identity seeds loaded")
     run_dbt(["run", "--quiet", "--select", "int_customer_records__benchmark+", "--exclude", "int_customer_ids+",
              "dim_customers", "audit_identity_guarded_identifiers", "--vars", dbt_vars, "--threads", "1"], db)
     times = model_times(db.parent / f"{db.stem}_dbt" / "target")

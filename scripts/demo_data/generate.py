@@ -9,14 +9,16 @@ from pathlib import Path
 import numpy as np
 
 from . import humanitix, kajabi, paypal, privacy, ticket_tailor, webshop, zoho
+from .identity_cases import CASES_FILE, add_identity_cases
 from .marker import write_marker
 from .people import PeopleFactory
 from .population import build_population
 
 TRUTH_FILE = "record_persons.csv"
 SOURCES = ("humanitix", "ticket_tailor", "kajabi", "zoho", "paypal", "webshop", "privacy")
-# progress() is called once per finished step: the people, each source, the writing of the files
-STEPS = 1 + len(SOURCES) + 1
+# progress() is called once per finished step: the people, each source, the identity cases, the
+# writing of the files
+STEPS = 1 + len(SOURCES) + 1 + 1
 
 
 def generate_demo(raw_dir: Path, truth_dir: Path, seed: int = 42, progress=print) -> dict[str, int]:
@@ -44,6 +46,10 @@ def generate_demo(raw_dir: Path, truth_dir: Path, seed: int = 42, progress=print
         outputs.append(make())
         progress(f"{name}: {sum(len(landing.records) for landing in outputs[-1].files):,} rows")
 
+    cases = add_identity_cases(seed, factory, dict(zip(SOURCES, outputs)))
+    progress(f"identity cases: {len(cases):,} records of households, guest orders, system addresses, "
+             "source keys and nicknames")
+
     if raw_dir.exists():
         shutil.rmtree(raw_dir)
     counts: dict[str, int] = {}
@@ -58,5 +64,9 @@ def generate_demo(raw_dir: Path, truth_dir: Path, seed: int = 42, progress=print
         writer.writerow(["source_table", "record_key", "person_id"])
         for out in outputs:
             writer.writerows(sorted(out.truth))
+    with (truth_dir / CASES_FILE).open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["source_table", "record_key", "case"])
+        writer.writerows(sorted(cases))
     progress(f"wrote {sum(counts.values()):,} landing rows in {len(counts)} files to {raw_dir}")
     return counts

@@ -89,7 +89,9 @@ class PeopleFactory:
                     continue
                 nsn = str(self.rng.choice(US_AREA_CODES)) + exchange + digits[2:6]
             elif country == "GH":
-                nsn = str(self.rng.choice(GH_MOBILE_PREFIXES)) + digits[:7]
+                # a fixed line of Accra's 0302 area, or a mobile
+                nsn = ("302" + digits[:6]) if kind == "landline" else (
+                    str(self.rng.choice(GH_MOBILE_PREFIXES)) + digits[:7])
             elif country == "GB":
                 nsn = "7" + str(self.rng.choice(["4", "5", "8"])) + digits[:8]
             else:
@@ -111,6 +113,10 @@ class PeopleFactory:
             candidate = f"{style}{n if n < 10 else self.rng.integers(10, 999)}@{domain}"
         self._emails.add(candidate)
         return candidate
+
+    def unique_email(self, first: str, last: str, country: str) -> str:
+        """An email built from the name, used by nobody else in the demo."""
+        return self._email(first, last, country)
 
     def new_person(self, country: str, last_name: str | None = None, mobile_rate: float = 0.9,
                    alt_email_rate: float = 0.12) -> Person:

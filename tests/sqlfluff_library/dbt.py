@@ -24,3 +24,7 @@ def listagg(measure, delimiter_text="','", order_by_clause=None, limit_num=None)
 
 def dateadd(datepart, interval, from_date_or_timestamp):
     return f"date_add({from_date_or_timestamp}, {interval} * interval 1 {datepart})"
+
+
+def bool_or(expression):
+    return f"bool_or({expression})"

@@ -11,6 +11,7 @@ final as (
         'kajabi' as source_system,
         'contacts' as source_table,
         contact_id as record_key,
+        'kajabi__contacts:' || contact_id as source_customer_key,
         email,
         cast(null as {{ dbt.type_string() }}) as secondary_email,
         phone_e164,

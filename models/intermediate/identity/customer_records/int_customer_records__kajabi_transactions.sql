@@ -11,6 +11,7 @@ final as (
         'kajabi' as source_system,
         'transactions' as source_table,
         transaction_id as record_key,
+        'kajabi__contacts:' || customer_id as source_customer_key,
         email,
         cast(null as {{ dbt.type_string() }}) as secondary_email,
         cast(null as {{ dbt.type_string() }}) as phone_e164,

@@ -11,6 +11,7 @@ final as (
         'ticket_tailor' as source_system,
         'orders' as source_table,
         order_id as record_key,
+        cast(null as {{ dbt.type_string() }}) as source_customer_key,
         email,
         cast(null as {{ dbt.type_string() }}) as secondary_email,
         phone_e164,

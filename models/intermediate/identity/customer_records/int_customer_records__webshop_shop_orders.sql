@@ -12,6 +12,7 @@ final as (
         'webshop' as source_system,
         'shop_orders' as source_table,
         shop_order_id as record_key,
+        'webshop__shop_customers:' || shop_customer_id as source_customer_key,
         email,
         cast(null as {{ dbt.type_string() }}) as secondary_email,
         phone_e164,

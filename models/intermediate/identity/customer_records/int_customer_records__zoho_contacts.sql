@@ -11,6 +11,7 @@ final as (
         'zoho' as source_system,
         'contacts' as source_table,
         contact_id as record_key,
+        cast(null as {{ dbt.type_string() }}) as source_customer_key,
         email,
         secondary_email,
         first_name,

@@ -120,6 +120,14 @@
         {%- do inventory.append(row) -%}
     {%- endfor -%}
     {%- do run_query('create schema if not exists ' ~ relation.without_identifier()) -%}
+    {#- the relation is a view for JSON Lines and a table for CSV: drop what is there -#}
+    {%- set existing = run_query(
+        'select table_type from information_schema.tables where table_catalog = ' ~ string_literal(relation.database)
+        ~ ' and table_schema = ' ~ string_literal(relation.schema) ~ ' and table_name = ' ~ string_literal(relation.identifier)
+    ).columns[0].values() -%}
+    {%- for table_type in existing -%}
+        {%- do run_query('drop ' ~ ('view' if table_type == 'VIEW' else 'table') ~ ' ' ~ relation) -%}
+    {%- endfor -%}
     {%- if table.format == 'jsonl' -%}
         {%- set selects = ['select cast(null as varchar) as line, cast(null as varchar) as filename where false'] -%}
         {%- for file in readable -%}
@@ -129,12 +137,11 @@
                 ~ string_literal(facts[file].encoding) ~ ')'
             ) -%}
         {%- endfor -%}
-        {%- do run_query('create or replace view ' ~ relation ~ ' as ' ~ selects | join('\nunion all\n')) -%}
+        {%- do run_query('create view ' ~ relation ~ ' as ' ~ selects | join('\nunion all\n')) -%}
     {%- else -%}
         {%- set columns = [] -%}
         {%- for column in table.columns %}{% do columns.append(adapter.quote(column) ~ ' varchar') %}{% endfor -%}
-        {%- do run_query('drop view if exists ' ~ relation) -%}
-        {%- do run_query('create or replace table ' ~ relation ~ ' (' ~ columns | join(', ') ~ ', filename varchar)') -%}
+        {%- do run_query('create table ' ~ relation ~ ' (' ~ columns | join(', ') ~ ', filename varchar)') -%}
         {%- for row in inventory if row.file in readable -%}
             {%- do _duckdb_load_csv_file(table, row.file, facts[row.file], control, row) -%}
         {%- endfor -%}

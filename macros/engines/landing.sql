@@ -114,6 +114,23 @@
             {%- do run_query('create view ' ~ relation ~ ' as select *, ' ~ file_name ~ ' as filename from ' ~ files) -%}
         {%- endif -%}
     {%- endfor -%}
+    {#- the files each external table reads (FAILFAST stops on a line it cannot read: no rejected lines;
+        files no source reads are not listed) -#}
+    {%- set inventory = [] -%}
+    {%- for table in tables -%}
+        {%- for file in run_query('select distinct filename from ' ~ table.relation ~ ' order by filename').columns[0].values() -%}
+            {%- do inventory.append({'file': file, 'source_system': table.source_system,
+                                     'source_table': table.source_table, 'status': 'read', 'encoding': 'utf-8'}) -%}
+        {%- endfor -%}
+        {%- if not inventory or inventory[-1].source_table != table.source_table or inventory[-1].source_system != table.source_system -%}
+            {%- do exceptions.warn(
+                'source ' ~ table.source_system ~ '.' ~ table.source_table ~ ': no row read from ' ~ table.glob
+                ~ ' (no file matches it, or every file is empty)'
+            ) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- do _create_landing_files_table(inventory) -%}
+    {%- do _create_empty_rejected_lines() -%}
 {%- endmacro %}
 
 {% macro postgres__create_landing_relations(tables) -%}
@@ -132,6 +149,7 @@
             ~ ' records in that order): create it with lc_collate \'C\' (this one uses ' ~ server.collation ~ ')'
         ) }}
     {%- endif -%}
+    {%- set inventory = [] -%}
     {%- for table in tables -%}
         {%- set relation = table.relation -%}
         {%- set folder, pattern = table.glob.rsplit('/', 1) -%}
@@ -186,5 +204,12 @@
         {%- endfor -%}
         {%- do statements.append('alter table ' ~ relation ~ ' alter column filename drop default') -%}
         {%- do run_query(statements | join(';\n')) -%}
+        {%- for file in files -%}
+            {%- do inventory.append({'file': folder ~ '/' ~ file, 'source_system': table.source_system,
+                                     'source_table': table.source_table, 'status': 'read', 'encoding': 'utf-8'}) -%}
+        {%- endfor -%}
     {%- endfor -%}
+    {#- COPY stops on a line it cannot read, naming it: no rejected lines; files no source reads are not listed -#}
+    {%- do _create_landing_files_table(inventory) -%}
+    {%- do _create_empty_rejected_lines() -%}
 {%- endmacro %}

@@ -20,6 +20,7 @@
 {% macro duckdb__create_landing_relations(tables) -%}
     {%- set root = landing_root() -%}
     {%- do run_query('create schema if not exists landing') -%}
+    {%- do _duckdb_drop_if_exists('landing', 'landing_files') -%}
     {%- set all_files = [] -%}
     {%- for file in run_query('select file from glob(' ~ string_literal(root ~ '/**') ~ ') order by file').columns[0].values() -%}
         {#- hidden files and folders (the demo generator's .generated stamp) are not landing files -#}
@@ -55,6 +56,16 @@
         {%- do inventory.append({'file': file, 'status': 'ignored', 'reason': 'no source reads this file name'}) -%}
     {%- endfor -%}
     {%- do _create_landing_files_table(inventory) -%}
+{%- endmacro %}
+
+{% macro _duckdb_drop_if_exists(schema, identifier) -%}
+    {%- set existing = run_query(
+        'select table_type from information_schema.tables where table_catalog = current_database()'
+        ~ ' and table_schema = ' ~ string_literal(schema) ~ ' and table_name = ' ~ string_literal(identifier)
+    ).columns[0].values() -%}
+    {%- for table_type in existing -%}
+        {%- do run_query('drop ' ~ ('view' if table_type == 'VIEW' else 'table') ~ ' ' ~ schema ~ '.' ~ identifier) -%}
+    {%- endfor -%}
 {%- endmacro %}
 
 {#- Decoding and header of each file, from its bytes (read_blob never fails on a file). -#}
@@ -121,13 +132,7 @@
     {%- endfor -%}
     {%- do run_query('create schema if not exists ' ~ relation.without_identifier()) -%}
     {#- the relation is a view for JSON Lines and a table for CSV: drop what is there -#}
-    {%- set existing = run_query(
-        'select table_type from information_schema.tables where table_catalog = ' ~ string_literal(relation.database)
-        ~ ' and table_schema = ' ~ string_literal(relation.schema) ~ ' and table_name = ' ~ string_literal(relation.identifier)
-    ).columns[0].values() -%}
-    {%- for table_type in existing -%}
-        {%- do run_query('drop ' ~ ('view' if table_type == 'VIEW' else 'table') ~ ' ' ~ relation) -%}
-    {%- endfor -%}
+    {%- do _duckdb_drop_if_exists(relation.schema, relation.identifier) -%}
     {%- if table.format == 'jsonl' -%}
         {%- set selects = ['select cast(null as varchar) as line, cast(null as varchar) as filename where false'] -%}
         {%- for file in readable -%}
@@ -198,10 +203,12 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- landing.landing_files: one row per file of the landing folder and its fate. -#}
+{#- landing.landing_files (a view of literal rows, on every engine): one row per file and its fate. -#}
 {% macro _create_landing_files_table(inventory) -%}
     {%- set text_columns = ['file', 'source_system', 'source_table', 'status', 'reason', 'encoding', 'missing_columns', 'extra_columns'] -%}
     {%- set number_columns = ['rows_read', 'rejected_lines', 'raw_lines'] -%}
+    {%- set checked_at = 'cast(' ~ string_literal(modules.datetime.datetime.utcnow().strftime('%Y-%m-%d %H:%M:%S'))
+        ~ ' as ' ~ dbt.type_timestamp() ~ ') as checked_at' -%}
     {%- set selects = [] -%}
     {%- for row in inventory -%}
         {%- set values = [] -%}
@@ -213,9 +220,26 @@
             {%- set value = row.get(column) -%}
             {%- do values.append('cast(' ~ (value if value is not none else 'null') ~ ' as ' ~ dbt.type_bigint() ~ ') as ' ~ column) -%}
         {%- endfor -%}
-        {%- do values.append('cast(current_timestamp as ' ~ dbt.type_timestamp() ~ ') as checked_at') -%}
+        {%- do values.append(checked_at) -%}
         {%- do selects.append('select ' ~ values | join(', ')) -%}
     {%- endfor -%}
-    {%- do run_query('drop table if exists landing.landing_files') -%}
-    {%- do run_query('create table landing.landing_files as ' ~ selects | join('\nunion all\n')) -%}
+    {%- do run_query('create schema if not exists landing') -%}
+    {%- do run_query('drop view if exists landing.landing_files') -%}
+    {%- do run_query('create view landing.landing_files as ' ~ selects | join('\nunion all\n')) -%}
+{%- endmacro %}
+
+{#- landing.landing_rejected_lines on engines that stop on a line they cannot read (Spark, Postgres):
+    an empty view of the same shape. -#}
+{% macro _create_empty_rejected_lines() -%}
+    {%- set text = dbt.type_string() -%}
+    {%- do run_query('create schema if not exists landing') -%}
+    {%- do run_query('drop view if exists landing.landing_rejected_lines') -%}
+    {%- do run_query(
+        'create view landing.landing_rejected_lines as select'
+        ~ ' cast(null as ' ~ text ~ ') as source_system, cast(null as ' ~ text ~ ') as source_table,'
+        ~ ' cast(null as ' ~ text ~ ') as source_file, cast(null as ' ~ dbt.type_bigint() ~ ') as source_line,'
+        ~ ' cast(null as ' ~ text ~ ') as error_type, cast(null as ' ~ text ~ ') as error_message,'
+        ~ ' cast(null as ' ~ text ~ ') as raw_line, cast(null as ' ~ dbt.type_timestamp() ~ ') as checked_at'
+        ~ ' where 1 = 0'
+    ) -%}
 {%- endmacro %}

@@ -24,3 +24,11 @@ def listagg(measure, delimiter_text="','", order_by_clause=None, limit_num=None)
 
 def dateadd(datepart, interval, from_date_or_timestamp):
     return f"date_add({from_date_or_timestamp}, {interval} * interval 1 {datepart})"
+
+
+def type_timestamp():
+    return "timestamp"
+
+
+def type_bigint():
+    return "bigint"

@@ -9,7 +9,7 @@ select *
 from {{ model }}
 where
     (file_status = 'read' and raw_rows != staged_rows + superseded_rows + quarantined_rows)
-    or (file_status = 'read' and rows_read is not null and rows_read + rejected_lines != raw_rows)
+    or (file_status = 'read' and rows_read is not null and raw_rows is not null and rows_read + rejected_lines != raw_rows)
     or (file_status != 'read' and staged_rows + superseded_rows > 0)
 
 {% endtest %}

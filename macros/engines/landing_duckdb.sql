@@ -136,8 +136,13 @@
     {%- if table.format == 'jsonl' -%}
         {%- set selects = ['select cast(null as varchar) as line, cast(null as varchar) as filename where false'] -%}
         {%- for file in readable -%}
+            {#- control characters removed, raw and as JSON escapes (\u0000): an escaped backslash
+                is set aside first (chr(1), itself removed as raw) so that \\u0000 stays text -#}
+            {%- set without_raw = 'regexp_replace(line, ' ~ control ~ ', \'\', \'g\')' -%}
+            {%- set without_escaped = 'replace(regexp_replace(replace(' ~ without_raw ~ ', \'\\\\\', chr(1)),'
+                ~ ' \'\\\\u00(0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])\', \'\', \'g\'), chr(1), \'\\\\\')' -%}
             {%- do selects.append(
-                'select regexp_replace(line, ' ~ control ~ ', \'\', \'g\') as line, filename from read_csv('
+                'select ' ~ without_escaped ~ ' as line, filename from read_csv('
                 ~ string_literal(file) ~ ', ' ~ var('jsonl_reader_options') ~ ', encoding = '
                 ~ string_literal(facts[file].encoding) ~ ')'
             ) -%}

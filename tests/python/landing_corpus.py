@@ -83,6 +83,22 @@ def nul_byte_in_a_name(raw: Path) -> dict:
     return {"file": path, "shop_customer_id": row["id"], "name": row["name"].replace("\x00", "").replace("\x07", "")}
 
 
+def nul_escape_in_json(raw: Path) -> dict:
+    """A Humanitix buyer's first name with a NUL written as a JSON escape (\\u0000), and another with an
+    escaped backslash followed by 'u0000' (text, not a control character)."""
+    path = raw / "humanitix" / "orders_2025-07-14.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    changed = []
+    for index, line in enumerate(lines):
+        if _is_json(line) and len(changed) < 2:
+            order = json.loads(line)
+            order["firstName"] = "Che\x00ryl" if not changed else "Back\\u0000slash"
+            lines[index] = json.dumps(order) + "\n"
+            changed.append(order["_id"])
+    path.write_text("".join(lines), encoding="utf-8")
+    return {"file": path, "nul_order_id": changed[0], "backslash_order_id": changed[1]}
+
+
 def column_missing_from_one_extract(raw: Path) -> dict:
     """Kajabi's June contacts export without Phone Number; November's has it."""
     path = raw / "kajabi" / "contacts_2025-06-30.csv"
@@ -204,7 +220,7 @@ def _is_json(line: str) -> bool:
 # (implausible_dates rewrites files that unquoted_newline_in_free_text and byte_order_mark then damage)
 BUILDING_CASES = [
     implausible_dates, cr_cr_lf_line_endings, unquoted_newline_in_free_text, missing_column_in_single_file_table,
-    quoted_newline_in_title, nul_byte_in_a_name, column_missing_from_one_extract, negative_humanitix_total,
+    quoted_newline_in_title, nul_byte_in_a_name, nul_escape_in_json, column_missing_from_one_extract, negative_humanitix_total,
     byte_order_mark, latin1_extract, windows_1252_extract, unmatched_file_name,
     conflicting_duplicate,
 ]

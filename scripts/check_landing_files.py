@@ -61,7 +61,8 @@ def decoding(path: Path) -> str | None:
 
 def check_csv(path: Path, report: Report, encoding: str = "utf-8", columns: list[str] | None = None) -> int:
     """Rows in a CSV file; field-count and quoting problems reported with the line the row starts on."""
-    with path.open(newline="", encoding=encoding, errors="strict") as fh:
+    # utf-8-sig: a BOM (Excel's "CSV UTF-8") is not part of the first column's name, as in the build
+    with path.open(newline="", encoding="utf-8-sig" if encoding == "utf-8" else encoding, errors="strict") as fh:
         reader = csv.reader(fh, strict=True)
         header = next(reader, None)
         if header is None:

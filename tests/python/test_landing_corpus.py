@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from check_landing_files import check
 from conftest import DbtCommandError, run_dbt
 from landing_accounting import LANDING_TABLES, check_row_accounting, count_file_rows
 from landing_corpus import apply_building_cases, unterminated_quote
@@ -241,3 +242,20 @@ def test_a_relative_landing_path_reaches_the_engine_absolute(landing_copy: Path,
     paths = [Path(row[0]) for row in _query(duckdb_path, "select file_path from staging.stg_landing__files")]
     assert len(paths) == 17
     assert all(path.is_absolute() and path.parent.parent == landing_copy for path in paths), paths[:3]
+
+
+def test_the_preflight_check_names_each_case_and_stops_on_none(corpus):
+    raw, _, cases, _ = corpus
+    report = check(raw, progress=lambda _: None)
+    assert report.errors == []
+    notes = "\n".join(report.notes)
+    expected = [
+        f"{cases['unquoted_newline_in_free_text']['file']}:10: expected 17 fields",
+        f"{cases['column_missing_from_one_extract']['file']}: the header lacks Phone Number",
+        f"{cases['missing_column_in_single_file_table']['file']}: the header lacks Interval",
+        f"{cases['latin1_extract']['file']}: not UTF-8; read as Latin-1",
+        f"{cases['windows_1252_extract']['file']}: not UTF-8, and bytes 0x80-0x9F",
+        f"{cases['unmatched_file_name']['file']}: no source reads this file",
+    ]
+    assert [line for line in expected if line not in notes] == []
+    assert f"{cases['byte_order_mark']['file']}: the header lacks" not in notes

@@ -3,13 +3,14 @@
 
     python scripts/check_landing_files.py            # checks $RAW_DATA_DIR (default data/raw)
 
-The globs come from the sources' `external_location` in models/staging/*/_*__sources.yml, so the
-check always matches what dbt will read. It reports, with file and line:
-- a source table whose glob matches no file;
-- a file that is not UTF-8;
-- a CSV row whose number of fields differs from the header, or an unterminated quote.
-Problems inside a row (a bad date, an unknown currency, a corrupt JSON line) are not errors here:
-staging quarantines those rows with a reason. Exits 1 when the build would fail on a file.
+The globs come from the sources' `meta.landing_files` in models/staging/*/_*__sources.yml, the
+files the build's on-run-start hook reads, so the check matches what dbt will read. It follows the
+hook's policy (docs/sources.md) and reports, with file and line:
+- errors (the build stops): a source table whose glob matches no file; an unterminated quote;
+- notes (the build goes on): a CSV row whose number of fields differs from the header (quarantined),
+  a file that is Latin-1 (decoded) or Windows-1252 (quarantined whole), a CSV header that lacks
+  columns of the source (NULL for that file), a file no source reads (ignored), corrupt JSON lines.
+Exits 1 when the build would stop on a file.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-GLOB_PATTERN = re.compile(r"RAW_DATA_DIR', 'data/raw'\) \}\}/([^']+)'")
 
 
 @dataclass
@@ -42,21 +42,35 @@ def expected_globs(project_dir: Path = ROOT) -> dict[str, str]:
         spec = yaml.safe_load(path.read_text())
         for source in spec.get("sources", []):
             for table in source.get("tables", []):
-                location = (table.get("config") or {}).get("external_location", "")
-                match = GLOB_PATTERN.search(location)
-                if match:
-                    globs[f"{source['name']}.{table['name']}"] = match.group(1)
+                files = ((table.get("config") or {}).get("meta") or {}).get("landing_files")
+                if files:
+                    globs[f"{source['name']}.{table['name']}"] = files
     return globs
 
 
-def check_csv(path: Path, report: Report) -> int:
+def decoding(path: Path) -> str | None:
+    """The encoding the build reads a file with: utf-8, latin-1 when it is not UTF-8 and has no byte
+    0x80-0x9F (then Latin-1 and Windows-1252 agree), None when it cannot be decoded (quarantined)."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        return None if re.search(rb"[\x80-\x9f]", data) else "latin-1"
+
+
+def check_csv(path: Path, report: Report, encoding: str = "utf-8", columns: list[str] | None = None) -> int:
     """Rows in a CSV file; field-count and quoting problems reported with the line the row starts on."""
-    with path.open(newline="", encoding="utf-8", errors="strict") as fh:
+    # utf-8-sig: a BOM (Excel's "CSV UTF-8") is not part of the first column's name, as in the build
+    with path.open(newline="", encoding="utf-8-sig" if encoding == "utf-8" else encoding, errors="strict") as fh:
         reader = csv.reader(fh, strict=True)
         header = next(reader, None)
         if header is None:
             report.notes.append(f"{path}: empty file (no header, no rows)")
             return 0
+        missing = [column for column in columns or [] if column not in header]
+        if missing:
+            report.notes.append(f"{path}: the header lacks {', '.join(missing)} (NULL for this file's rows)")
         rows = 0
         while True:
             start = reader.line_num + 1
@@ -68,17 +82,21 @@ def check_csv(path: Path, report: Report) -> int:
                 report.errors.append(f"{path}:{start}: the row starting here cannot be read ({exc}); "
                                      "an unterminated quote?")
                 return rows
+            if not row:
+                continue
             rows += 1
             if len(row) != len(header):
-                spans = f" (the row spans lines {start}-{reader.line_num}: an unterminated quote?)" \
-                    if reader.line_num > start else ""
-                report.errors.append(f"{path}:{start}: expected {len(header)} fields as in the header, "
-                                     f"found {len(row)}{spans}")
+                if reader.line_num - start > 1:
+                    report.errors.append(f"{path}:{start}: the row spans lines {start}-{reader.line_num} and has "
+                                         f"{len(row)} fields, not {len(header)}: an unterminated quote?")
+                    return rows
+                report.notes.append(f"{path}:{start}: expected {len(header)} fields as in the header, found "
+                                    f"{len(row)}; the build quarantines the line (unreadable_csv_row)")
 
 
-def check_jsonl(path: Path, report: Report) -> int:
+def check_jsonl(path: Path, report: Report, encoding: str = "utf-8") -> int:
     malformed, rows = 0, 0
-    with path.open(encoding="utf-8", errors="strict") as fh:
+    with path.open(encoding=encoding, errors="strict") as fh:
         for rows, line in enumerate(fh, start=1):
             try:
                 json.loads(line)
@@ -94,19 +112,42 @@ def check(raw_dir: Path, project_dir: Path = ROOT, progress=print) -> Report:
     if not raw_dir.is_dir():
         report.errors.append(f"{raw_dir}: the landing folder does not exist (set RAW_DATA_DIR or run `make data`)")
         return report
+    read: set[Path] = set()
     for table, glob in expected_globs(project_dir).items():
         files = sorted(raw_dir.glob(glob))
         if not files:
             report.errors.append(f"{table}: no landing file matches {raw_dir / glob}")
             continue
+        columns = source_columns(project_dir).get(table)
         for path in files:
-            try:
-                rows = check_jsonl(path, report) if path.suffix == ".jsonl" else check_csv(path, report)
-            except UnicodeDecodeError as exc:
-                report.errors.append(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})")
+            read.add(path)
+            encoding = decoding(path)
+            if encoding is None:
+                report.notes.append(f"{path}: not UTF-8, and bytes 0x80-0x9F make it Windows-1252 or another "
+                                    "code page: the build quarantines the file (re-export it as UTF-8)")
                 continue
+            if encoding != "utf-8":
+                report.notes.append(f"{path}: not UTF-8; read as Latin-1 (no byte 0x80-0x9F, so Windows-1252 "
+                                    "reads the same)")
+            rows = check_jsonl(path, report, encoding) if path.suffix == ".jsonl" \
+                else check_csv(path, report, encoding, columns)
             progress(f"  {table:<28} {path.relative_to(raw_dir)}: {rows:,} rows")
+    for path in sorted(raw_dir.rglob("*")):
+        hidden = any(part.startswith(".") for part in path.relative_to(raw_dir).parts)
+        if path.is_file() and not hidden and path not in read:
+            report.notes.append(f"{path}: no source reads this file: ignored (listed in audit_landing_files)")
     return report
+
+
+def source_columns(project_dir: Path = ROOT) -> dict[str, list[str]]:
+    """source.table -> the columns its YAML lists (the CSV header fields the build reads)."""
+    columns = {}
+    for path in sorted(project_dir.glob("models/staging/*/_*__sources.yml")):
+        for source in yaml.safe_load(path.read_text()).get("sources", []):
+            for table in source.get("tables", []):
+                columns[f"{source['name']}.{table['name']}"] = [
+                    column["name"] for column in table.get("columns", []) if column["name"] != "filename"]
+    return columns
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,13 +26,39 @@
     {%- endif -%}
 {%- endmacro %}
 
-{% macro default__create_landing_relations(tables) -%}
-    {#- DuckDB reads the files through external_location: nothing to create. -#}
+
+{#-
+    landing_root(): env RAW_DATA_DIR (default data/raw) as an absolute path with forward slashes.
+    A relative path is resolved against the working directory dbt was started in (env PWD), so no
+    engine resolves it against its own (a Spark Connect server's relative path matched no file and
+    every model ran "OK" with 0 rows). A URI (s3a://, abfss://, dbfs:/) is kept as it is.
+-#}
+{% macro landing_root() -%}
+    {%- set raw_dir = env_var('RAW_DATA_DIR', 'data/raw') | replace('\\', '/') -%}
+    {%- if modules.re.match('^([a-zA-Z][a-zA-Z0-9+.-]*:|/)', raw_dir) -%}
+        {{ return(raw_dir.rstrip('/')) }}
+    {%- endif -%}
+    {%- set cwd = env_var('PWD', '') | replace('\\', '/') -%}
+    {%- if not cwd.startswith('/') and not modules.re.match('^[a-zA-Z]:/', cwd) -%}
+        {{ exceptions.raise_compiler_error(
+            'RAW_DATA_DIR is the relative path ' ~ raw_dir ~ ' and the working directory is unknown (env PWD):'
+            ~ ' set RAW_DATA_DIR to an absolute path'
+        ) }}
+    {%- endif -%}
+    {%- set parts = [] -%}
+    {%- for part in (cwd.rstrip('/') ~ '/' ~ raw_dir).split('/') -%}
+        {%- if part == '..' and parts | length > 1 -%}
+            {%- do parts.pop() -%}
+        {%- elif part not in ['.', ''] or loop.first -%}
+            {%- do parts.append(part) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(parts | join('/')) }}
 {%- endmacro %}
 
 {#- The source tables that land as files: [{relation, glob, format, columns}] in name order. -#}
 {% macro _landing_tables() -%}
-    {%- set raw_dir = env_var('RAW_DATA_DIR', 'data/raw') | replace('\\', '/') -%}
+    {%- set raw_dir = landing_root() -%}
     {%- set tables = [] -%}
     {%- for node in graph.sources.values() | sort(attribute='unique_id') -%}
         {%- set files = (node.config.meta or {}).get('landing_files') -%}
@@ -46,6 +72,8 @@
             {%- do tables.append({
                 'relation': api.Relation.create(database=node.database, schema=node.schema, identifier=node.identifier),
                 'glob': raw_dir.rstrip('/') ~ '/' ~ files,
+                'source_system': node.source_name,
+                'source_table': node.name,
                 'format': format,
                 'columns': node.columns.keys() | reject('equalto', 'filename') | list,
             }) -%}
@@ -86,6 +114,23 @@
             {%- do run_query('create view ' ~ relation ~ ' as select *, ' ~ file_name ~ ' as filename from ' ~ files) -%}
         {%- endif -%}
     {%- endfor -%}
+    {#- the files each external table reads (FAILFAST stops on a line it cannot read: no rejected lines;
+        files no source reads are not listed) -#}
+    {%- set inventory = [] -%}
+    {%- for table in tables -%}
+        {%- for file in run_query('select distinct filename from ' ~ table.relation ~ ' order by filename').columns[0].values() -%}
+            {%- do inventory.append({'file': file, 'source_system': table.source_system,
+                                     'source_table': table.source_table, 'status': 'read', 'encoding': 'utf-8'}) -%}
+        {%- endfor -%}
+        {%- if not inventory or inventory[-1].source_table != table.source_table or inventory[-1].source_system != table.source_system -%}
+            {%- do exceptions.warn(
+                'source ' ~ table.source_system ~ '.' ~ table.source_table ~ ': no row read from ' ~ table.glob
+                ~ ' (no file matches it, or every file is empty)'
+            ) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- do _create_landing_files_table(inventory) -%}
+    {%- do _create_empty_rejected_lines() -%}
 {%- endmacro %}
 
 {% macro postgres__create_landing_relations(tables) -%}
@@ -104,6 +149,7 @@
             ~ ' records in that order): create it with lc_collate \'C\' (this one uses ' ~ server.collation ~ ')'
         ) }}
     {%- endif -%}
+    {%- set inventory = [] -%}
     {%- for table in tables -%}
         {%- set relation = table.relation -%}
         {%- set folder, pattern = table.glob.rsplit('/', 1) -%}
@@ -158,5 +204,12 @@
         {%- endfor -%}
         {%- do statements.append('alter table ' ~ relation ~ ' alter column filename drop default') -%}
         {%- do run_query(statements | join(';\n')) -%}
+        {%- for file in files -%}
+            {%- do inventory.append({'file': folder ~ '/' ~ file, 'source_system': table.source_system,
+                                     'source_table': table.source_table, 'status': 'read', 'encoding': 'utf-8'}) -%}
+        {%- endfor -%}
     {%- endfor -%}
+    {#- COPY stops on a line it cannot read, naming it: no rejected lines; files no source reads are not listed -#}
+    {%- do _create_landing_files_table(inventory) -%}
+    {%- do _create_empty_rejected_lines() -%}
 {%- endmacro %}

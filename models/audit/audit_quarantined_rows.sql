@@ -1,26 +1,12 @@
 {#-
     Every landing row that staging could not use, with its source, its raw record key and why.
     Each staging entity has a base model that classifies every raw row; this model lists the ones
-    with a quarantine reason. Together with the staged rows and the superseded versions they account
+    with a quarantine reason, and the CSV lines the landing hook could not split into fields. Together with the staged rows and the superseded versions they account
     for every raw row (tested per source by the rows_accounted_for test).
 
-    To add a source entity: append (base model, source system, source table, key column) below.
+    To add a source entity: add its base model to macro landing_base_models.
 -#}
-{%- set base_models = [
-    ('base_humanitix__events', 'humanitix', 'events', 'event_id'),
-    ('base_humanitix__orders', 'humanitix', 'orders', 'order_id'),
-    ('base_ticket_tailor__events', 'ticket_tailor', 'events', 'event_id'),
-    ('base_ticket_tailor__orders', 'ticket_tailor', 'orders', 'order_id'),
-    ('base_kajabi__contacts', 'kajabi', 'contacts', 'contact_id'),
-    ('base_kajabi__offers', 'kajabi', 'offers', 'offer_id'),
-    ('base_kajabi__transactions', 'kajabi', 'transactions', 'transaction_id'),
-    ('base_zoho__contacts', 'zoho', 'contacts', 'contact_id'),
-    ('base_paypal__transactions', 'paypal', 'transactions', 'transaction_id'),
-    ('base_webshop__shops', 'webshop', 'shops', 'shop_id'),
-    ('base_webshop__shop_customers', 'webshop', 'shop_customers', 'shop_customer_id'),
-    ('base_webshop__shop_orders', 'webshop', 'shop_orders', 'shop_order_id'),
-    ('base_privacy__erasure_requests', 'privacy', 'erasure_requests', 'request_id'),
-] -%}
+{%- set base_models = landing_base_models() -%}
 
 with
 
@@ -32,11 +18,22 @@ unioned as (
             '{{ source_table }}' as source_table,
             quarantine_reason,
             cast(raw_record as {{ dbt.type_string() }}) as raw_record,
-            source_file
+            source_file,
+            cast(null as {{ dbt.type_bigint() }}) as source_line
         from {{ ref(base_model) }}
         where quarantine_reason is not null
-        {% if not loop.last %}union all{% endif %}
+        union all
     {% endfor %}
+    -- CSV lines that did not split into their header's fields (the landing hook's rejects)
+    select
+        cast(null as {{ dbt.type_string() }}) as record_key,
+        source_system,
+        source_table,
+        'unreadable_csv_row' as quarantine_reason,
+        raw_line as raw_record,
+        source_file,
+        source_line
+    from {{ ref('stg_landing__rejected_lines') }}
 ),
 
 numbered as (
@@ -58,7 +55,8 @@ final as (
         source_table,
         quarantine_reason,
         raw_record,
-        source_file
+        source_file,
+        source_line
     from numbered
 )
 

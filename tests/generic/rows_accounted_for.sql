@@ -1,7 +1,7 @@
 {#-
     Every raw row of a source table is accounted for: staged in `model` (one current version per
-    record), listed in audit_quarantined_rows with a reason, or a superseded older version
-    (version_rank > 1 in the base model). Fails with the four counts when they do not add up.
+    record), listed in audit_quarantined_rows with a reason (a CSV line the landing hook could not
+    split into fields included), or a superseded older version (version_rank > 1 in the base model). Fails with the four counts when they do not add up.
     A staging model that reads its landing table directly (no base model, no versions) omits
     base_model: nothing is superseded.
 -#}
@@ -10,7 +10,13 @@
 with
 
 raw_rows as (
-    select count(*) as n from {{ source_relation }}
+    -- the rows of the landing relation, and the CSV lines the landing hook could not split into fields
+    select
+        (select count(*) from {{ source_relation }})
+        + (
+            select count(*) from {{ ref('stg_landing__rejected_lines') }}
+            where source_system = '{{ source_system }}' and source_table = '{{ source_table }}'
+        ) as n
 ),
 
 staged as (

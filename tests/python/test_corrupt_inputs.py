@@ -1,8 +1,9 @@
 """Corrupt landing files give a clear error or a quarantine row: never a silent loss.
 
-Row-level problems (a corrupt JSON line, an impossible date) become quarantine rows and the build
-goes on. File-level problems (a ragged or unterminated CSV, bytes that are not UTF-8, a missing file)
-stop the build; the pre-flight check names the file and line.
+Row-level problems (a corrupt JSON line, an impossible date, a ragged CSV row) become quarantine rows
+and the build goes on. A file that cannot be read safely (an unterminated quote) or a landing table
+with no file stops the build with one line naming the file; the pre-flight check names file and line.
+The fuller corpus of a new user's exports is tests/python/test_landing_corpus.py.
 """
 
 from __future__ import annotations
@@ -51,21 +52,33 @@ def _corrupt_csv_line(path: Path, line_number: int, replacement: str) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
-@pytest.mark.parametrize("case, corrupt, message", [
-    ("ragged row", lambda p: _corrupt_csv_line(p, 3, "3100000000,Charge,succeeded\n"), ":3: expected 17 fields"),
-    ("unterminated quote", lambda p: _corrupt_csv_line(p, 3, '3100000000,"Charge,succeeded,10.00\n'),
-     ":3: the row starting here cannot be read"),
-    ("not utf-8", lambda p: p.write_bytes(p.read_bytes().replace(b"Charge", b"Ch\xffrge", 1)), ": not UTF-8"),
+def test_an_unterminated_quote_stops_the_build_with_its_name(landing_copy: Path, duckdb_path: Path) -> None:
+    path = landing_copy / "kajabi" / "transactions.csv"
+    _corrupt_csv_line(path, 3, '3100000000,"Charge,succeeded,10.00\n')
+    report = check(landing_copy, progress=lambda _: None)
+    assert len(report.errors) == 1, report.errors
+    assert f"{path}:3: " in report.errors[0] and "an unterminated quote?" in report.errors[0]
+    with pytest.raises(DbtCommandError, match=rf"landing file {path}: line 3: \d+ line\(s\) could not be read"):
+        run_dbt(["build", "--select", "+stg_kajabi__transactions", "--indirect-selection", "cautious"], duckdb_path)
+
+
+@pytest.mark.parametrize("case, corrupt, note, reason", [
+    ("ragged row", lambda p: _corrupt_csv_line(p, 3, "3100000000,Charge,succeeded\n"), ":3: expected 17 fields",
+     "unreadable_csv_row"),
+    ("not utf-8", lambda p: p.write_bytes(p.read_bytes().replace(b"Lewis", b"L\xe9wis", 1)), "read as Latin-1",
+     None),
 ])
-def test_a_broken_csv_stops_the_build_with_its_name(landing_copy: Path, duckdb_path: Path, case, corrupt,
-                                                    message) -> None:
+def test_a_broken_csv_row_is_quarantined_or_decoded(landing_copy: Path, duckdb_path: Path, case, corrupt, note,
+                                                    reason) -> None:
     path = landing_copy / "kajabi" / "transactions.csv"
     corrupt(path)
     report = check(landing_copy, progress=lambda _: None)
-    assert len(report.errors) == 1, report.errors
-    assert str(path) in report.errors[0] and message in report.errors[0]
-    with pytest.raises(DbtCommandError, match=r"(?s)stg_kajabi__transactions|base_kajabi__transactions"):
-        run_dbt(["build", "--select", "+stg_kajabi__transactions", "--indirect-selection", "cautious"], duckdb_path)
+    assert report.errors == []
+    assert any(str(path) in line and note in line for line in report.notes), report.notes
+    run_dbt(["build", "--select", "+audit_quarantined_rows", "+stg_kajabi__transactions",
+             "--indirect-selection", "cautious"], duckdb_path)
+    counts = _quarantine_counts(duckdb_path, "kajabi", "transactions")
+    assert counts.get("unreadable_csv_row") == (1 if reason else None), counts
 
 
 def test_a_missing_landing_file_is_named(landing_copy: Path, duckdb_path: Path) -> None:
@@ -73,5 +86,6 @@ def test_a_missing_landing_file_is_named(landing_copy: Path, duckdb_path: Path) 
         path.unlink()
     report = check(landing_copy, progress=lambda _: None)
     assert report.errors == [f"webshop.shop_orders: no landing file matches {landing_copy / 'webshop/shop_orders*.csv'}"]
-    with pytest.raises(DbtCommandError, match="No files found that match the pattern"):
+    with pytest.raises(DbtCommandError, match=rf"source webshop.shop_orders: no landing file matches "
+                                              rf"{landing_copy}/webshop/shop_orders\*.csv"):
         run_dbt(["run", "--select", "base_webshop__shop_orders"], duckdb_path)

@@ -28,3 +28,11 @@ def dateadd(datepart, interval, from_date_or_timestamp):
 
 def bool_or(expression):
     return f"bool_or({expression})"
+
+
+def type_timestamp():
+    return "timestamp"
+
+
+def type_bigint():
+    return "bigint"

@@ -45,15 +45,12 @@ classified as (
             when not is_valid_json then 'malformed_json'
             when event_id is null then 'missing_record_key'
             when starts_at is null then 'invalid_timestamp'
-        end as quarantine_reason
+        end as row_quarantine_reason
     from parsed
 ),
 
 ranked as (
-    select
-        *,
-        {{ version_rank('event_id', ['updated_at', 'extracted_at', 'source_file']) }} as version_rank
-    from classified
+    {{ rank_versions('classified', 'event_id', ['updated_at', 'extracted_at', 'source_file']) }}
 )
 
 select * from ranked

@@ -89,21 +89,22 @@ classified as (
             when parsed.order_id is null then 'missing_record_key'
             when parsed.created_at is null then 'invalid_timestamp'
             when parsed.total_amount is null then 'invalid_amount'
+            -- an order total is never negative in Humanitix (a refund is totals.refunds)
+            when parsed.total_amount < 0 or parsed.subtotal_amount < 0 then 'negative_amount'
             when currencies.currency_code is null then 'unknown_currency'
+            {{ order_date_quarantine('parsed.created_at', 'parsed.extracted_at') }}
             when status_map.order_status is null then 'unknown_status'
-        end as quarantine_reason
+        end as row_quarantine_reason
     from parsed
     left join status_map
         on parsed.source_status = status_map.source_status
     left join currencies
         on parsed.currency_code = currencies.currency_code
+    {{ order_fx_joins('parsed.created_at', 'parsed.currency_code') }}
 ),
 
 ranked as (
-    select
-        *,
-        {{ version_rank('order_id', ['updated_at', 'extracted_at', 'source_file']) }} as version_rank
-    from classified
+    {{ rank_versions('classified', 'order_id', ['updated_at', 'extracted_at', 'source_file']) }}
 )
 
 select * from ranked

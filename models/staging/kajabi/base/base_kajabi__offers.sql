@@ -46,17 +46,14 @@ classified as (
             when parsed.price is null then 'invalid_amount'
             when parsed.price < 0 then 'negative_amount'
             when currencies.currency_code is null then 'unknown_currency'
-        end as quarantine_reason
+        end as row_quarantine_reason
     from parsed
     left join currencies
         on parsed.currency_code = currencies.currency_code
 ),
 
 ranked as (
-    select
-        *,
-        {{ version_rank('offer_id', ['extracted_at', 'source_file', 'created_at']) }} as version_rank
-    from classified
+    {{ rank_versions('classified', 'offer_id', ['extracted_at', 'source_file', 'created_at']) }}
 )
 
 select * from ranked

@@ -66,21 +66,22 @@ classified as (
             when parsed.amount is null then 'invalid_amount'
             when nullif(trim(parsed.sales_tax_raw), '') is not null and parsed.sales_tax_amount is null
                 then 'invalid_amount'
+            -- only a refund is negative in Kajabi's export
+            when parsed.amount < 0 and lower(trim(parsed.transaction_type_raw)) != 'refund' then 'negative_amount'
             when currencies.currency_code is null then 'unknown_currency'
+            {{ order_date_quarantine('parsed.created_at', 'parsed.extracted_at') }}
             when status_map.order_status is null then 'unknown_status'
-        end as quarantine_reason
+        end as row_quarantine_reason
     from parsed
     left join status_map
         on parsed.source_status = status_map.source_status
     left join currencies
         on parsed.currency_code = currencies.currency_code
+    {{ order_fx_joins('parsed.created_at', 'parsed.currency_code') }}
 ),
 
 ranked as (
-    select
-        *,
-        {{ version_rank('transaction_id', ['extracted_at', 'source_file', 'created_at']) }} as version_rank
-    from classified
+    {{ rank_versions('classified', 'transaction_id', ['extracted_at', 'source_file', 'created_at']) }}
 )
 
 select * from ranked

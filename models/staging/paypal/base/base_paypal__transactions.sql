@@ -63,14 +63,15 @@ parsed as (
     from source
 ),
 
+{%- set transacted_at = subtract_minutes('parsed.transacted_at_local', 'timezone_abbreviations.utc_offset_minutes') %}
+
 classified as (
     select
         parsed.*,
         timezone_abbreviations.utc_offset_minutes,
         status_map.order_status,
         -- local time minus the zone's offset from UTC ('MDT' = -360 minutes)
-        {{ subtract_minutes('parsed.transacted_at_local', 'timezone_abbreviations.utc_offset_minutes') }}
-            as transacted_at,
+        {{ transacted_at }} as transacted_at,
         case
             when parsed.transaction_id is null then 'missing_record_key'
             when
@@ -82,9 +83,12 @@ classified as (
                 or (parsed.fee_raw is not null and parsed.fee_amount is null)
                 or (parsed.net_raw is not null and parsed.net_amount is null)
                 then 'invalid_amount'
+            -- money into the account (Balance Impact Credit) is never negative; refunds are Debits
+            when parsed.gross_amount < 0 and trim(parsed.balance_impact) = 'Credit' then 'negative_amount'
             when currencies.currency_code is null then 'unknown_currency'
+            {{ order_date_quarantine(transacted_at, 'parsed.extracted_at') }}
             when status_map.order_status is null then 'unknown_status'
-        end as quarantine_reason
+        end as row_quarantine_reason
     from parsed
     left join timezone_abbreviations
         on parsed.timezone_abbreviation = timezone_abbreviations.abbreviation
@@ -92,14 +96,12 @@ classified as (
         on parsed.source_status = status_map.source_status
     left join currencies
         on parsed.currency_code = currencies.currency_code
+    {{ order_fx_joins(transacted_at, 'parsed.currency_code') }}
 ),
 
 ranked as (
-    select
-        *,
-        -- rows carry no updated timestamp: the latest download wins (Pending -> Completed)
-        {{ version_rank('transaction_id', ['extracted_at', 'source_file']) }} as version_rank
-    from classified
+    -- rows carry no updated timestamp: the latest download wins (Pending -> Completed)
+    {{ rank_versions('classified', 'transaction_id', ['extracted_at', 'source_file']) }}
 )
 
 select * from ranked

@@ -37,15 +37,12 @@ classified as (
             when request_id is null then 'missing_record_key'
             when requested_at is null then 'invalid_timestamp'
             when identifier_value is null then 'invalid_identifier'
-        end as quarantine_reason
+        end as row_quarantine_reason
     from parsed
 ),
 
 ranked as (
-    select
-        *,
-        {{ version_rank('request_id', ['extracted_at', 'source_file', 'requested_at']) }} as version_rank
-    from classified
+    {{ rank_versions('classified', 'request_id', ['extracted_at', 'source_file', 'requested_at']) }}
 )
 
 select * from ranked

@@ -57,18 +57,15 @@ classified as (
             when not parsed.is_valid_json then 'malformed_json'
             when parsed.event_id is null then 'missing_record_key'
             when parsed.starts_at is null then 'invalid_timestamp'
-        end as quarantine_reason
+        end as row_quarantine_reason
     from parsed
     left join currencies
         on parsed.currency_code = currencies.currency_code
 ),
 
 ranked as (
-    select
-        *,
-        -- the event object has no updated timestamp: the latest extract wins
-        {{ version_rank('event_id', ['extracted_at', 'source_file']) }} as version_rank
-    from classified
+    -- the event object has no updated timestamp: the latest extract wins
+    {{ rank_versions('classified', 'event_id', ['extracted_at', 'source_file']) }}
 )
 
 select * from ranked

@@ -100,22 +100,23 @@ classified as (
                 or coalesce(parsed.currency_base_multiplier, 0) = 0
                 or (parsed.refund_amount_raw is not null and parsed.refund_minor_units is null)
                 then 'invalid_amount'
+            -- totals are never negative in Ticket Tailor (a refund is refund_amount)
+            when parsed.total_minor_units < 0 or parsed.refund_minor_units < 0 then 'negative_amount'
             when currencies.currency_code is null then 'unknown_currency'
+            {{ order_date_quarantine('parsed.created_at', 'parsed.extracted_at') }}
             when status_map.order_status is null then 'unknown_status'
-        end as quarantine_reason
+        end as row_quarantine_reason
     from parsed
     left join status_map
         on parsed.source_status = status_map.source_status
     left join currencies
         on parsed.currency_code = currencies.currency_code
+    {{ order_fx_joins('parsed.created_at', 'parsed.currency_code') }}
 ),
 
 ranked as (
-    select
-        *,
-        -- orders carry no updated timestamp: the latest extract wins
-        {{ version_rank('order_id', ['extracted_at', 'source_file']) }} as version_rank
-    from classified
+    -- orders carry no updated timestamp: the latest extract wins
+    {{ rank_versions('classified', 'order_id', ['extracted_at', 'source_file']) }}
 )
 
 select * from ranked

@@ -59,15 +59,12 @@ classified as (
             when nullif(trim(total_spent_raw), '') is not null and total_spent is null then 'invalid_amount'
             when total_spent < 0 then 'negative_amount'
             when shop_id is null then 'missing_reference'
-        end as quarantine_reason
+        end as row_quarantine_reason
     from parsed
 ),
 
 ranked as (
-    select
-        *,
-        {{ version_rank('shop_customer_id', ['updated_at', 'extracted_at', 'source_file']) }} as version_rank
-    from classified
+    {{ rank_versions('classified', 'shop_customer_id', ['updated_at', 'extracted_at', 'source_file']) }}
 )
 
 select * from ranked

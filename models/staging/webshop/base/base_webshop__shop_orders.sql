@@ -68,21 +68,20 @@ classified as (
             when parsed.amount is null then 'invalid_amount'
             when parsed.amount < 0 then 'negative_amount'
             when currencies.currency_code is null then 'unknown_currency'
+            {{ order_date_quarantine('parsed.created_at', 'parsed.extracted_at') }}
             when status_map.order_status is null then 'unknown_status'
             when parsed.shop_id is null then 'missing_reference'
-        end as quarantine_reason
+        end as row_quarantine_reason
     from parsed
     left join status_map
         on parsed.source_status = status_map.source_status
     left join currencies
         on parsed.currency_code = currencies.currency_code
+    {{ order_fx_joins('parsed.created_at', 'parsed.currency_code') }}
 ),
 
 ranked as (
-    select
-        *,
-        {{ version_rank('shop_order_id', ['updated_at', 'extracted_at', 'source_file']) }} as version_rank
-    from classified
+    {{ rank_versions('classified', 'shop_order_id', ['updated_at', 'extracted_at', 'source_file']) }}
 )
 
 select * from ranked

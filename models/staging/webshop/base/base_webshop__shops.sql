@@ -49,17 +49,14 @@ classified as (
             when nullif(trim(parsed.updated_at_raw), '') is not null and parsed.updated_at is null
                 then 'invalid_timestamp'
             when currencies.currency_code is null then 'unknown_currency'
-        end as quarantine_reason
+        end as row_quarantine_reason
     from parsed
     left join currencies
         on parsed.currency_code = currencies.currency_code
 ),
 
 ranked as (
-    select
-        *,
-        {{ version_rank('shop_id', ['updated_at', 'extracted_at', 'source_file']) }} as version_rank
-    from classified
+    {{ rank_versions('classified', 'shop_id', ['updated_at', 'extracted_at', 'source_file']) }}
 )
 
 select * from ranked

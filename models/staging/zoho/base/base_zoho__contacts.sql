@@ -55,15 +55,12 @@ classified as (
                 created_at is null
                 or (modified_time_raw is not null and updated_at is null)
                 then 'invalid_timestamp'
-        end as quarantine_reason
+        end as row_quarantine_reason
     from parsed
 ),
 
 ranked as (
-    select
-        *,
-        {{ version_rank('contact_id', ['updated_at', 'extracted_at', 'source_file']) }} as version_rank
-    from classified
+    {{ rank_versions('classified', 'contact_id', ['updated_at', 'extracted_at', 'source_file']) }}
 )
 
 select * from ranked

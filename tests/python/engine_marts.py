@@ -31,6 +31,7 @@ MART_KEYS = {
     "rpt_clv_holdout_validation": ("bucket_type", "bucket"),
     "rpt_churn_model_comparison": ("score_name",),
     "rpt_churn_calibration": ("decile",),
+    "rpt_clv_tracking": ("score_name", "period_number"),
     "rpt_partner_summary": ("partner_id", "source_system", "asset_type", "asset_id", "order_month"),
     "rpt_partner_customers": ("partner_id", "customer_key"),
 }

@@ -71,7 +71,7 @@ def test_landing_files_name_the_files_duckdb_reads():
                 options = "jsonl_reader_options" if glob.endswith(".jsonl") else "csv_reader_options"
                 assert options in config["external_location"], f"{source['name']}.{table['name']}"
                 checked += 1
-    assert checked == 13
+    assert checked == 14
 
 
 def test_the_comparison_finds_a_cent_a_float_and_a_row():

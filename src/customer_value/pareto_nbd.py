@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.integrate import quad
 from scipy.special import expit, gammaln, hyp2f1
 
 from ._common import (
@@ -59,7 +60,7 @@ class ParetoNbdFit:
     message: str
 
 
-def _log_tail(k, s, alpha, beta, u):
+def _log_tail(k, s, alpha, beta, u, fallback: bool = True):
     """ln G(u), G(u) = int_u^inf (alpha+v)^-k (beta+v)^-(s+1) dv, for k, s > 0 and u >= 0.
 
     Expanding the slower factor in a binomial series and integrating term by term gives
@@ -67,14 +68,40 @@ def _log_tail(k, s, alpha, beta, u):
     terms); Euler's transformation turns it into (alpha+u)^-k (beta+u)^-s/(k+s) 2F1(1, k; k+s+1; z),
     a series of positive terms that converges at z = 1 as well. When alpha < beta the roles swap:
     (alpha+u)^(1-k) (beta+u)^-(s+1)/(k+s) 2F1(1, s+1; k+s+1; (beta-alpha)/(beta+u)).
+    Where scipy's hyp2f1 gives up (NaN far out in the parameters: s in the hundreds with z near 1),
+    the integral is evaluated by quadrature instead (about a millisecond a value) when ``fallback``;
+    the fit's likelihood passes False and treats such a point as infinitely unlikely.
     """
+    k, u = np.broadcast_arrays(np.asarray(k, dtype=np.float64), np.asarray(u, dtype=np.float64))
     A, B = alpha + u, beta + u
     with np.errstate(divide="ignore", invalid="ignore"):
         if alpha >= beta:
             series = hyp2f1(1.0, k, k + s + 1.0, (alpha - beta) / A)
-            return -k * np.log(A) - s * np.log(B) - np.log(k + s) + np.log(series)
-        series = hyp2f1(1.0, s + 1.0, k + s + 1.0, (beta - alpha) / B)
-        return (1.0 - k) * np.log(A) - (s + 1.0) * np.log(B) - np.log(k + s) + np.log(series)
+            value = -k * np.log(A) - s * np.log(B) - np.log(k + s) + np.log(series)
+        else:
+            series = hyp2f1(1.0, s + 1.0, k + s + 1.0, (beta - alpha) / B)
+            value = (1.0 - k) * np.log(A) - (s + 1.0) * np.log(B) - np.log(k + s) + np.log(series)
+    value = np.array(value, dtype=np.float64)
+    if not fallback:
+        return value
+    if value.ndim == 0:
+        return value if np.isfinite(value) else np.array(_log_tail_by_quadrature(float(k), s, alpha, beta, float(u)))
+    for index in zip(*np.nonzero(~np.isfinite(value))):
+        value[index] = _log_tail_by_quadrature(float(k[index]), s, alpha, beta, float(u[index]))
+    return value
+
+
+def _log_tail_by_quadrature(k, s, alpha, beta, u):
+    """ln G(u) by adaptive quadrature of the integrand relative to its value at u (which is <= 1)."""
+    A, B = alpha + u, beta + u
+    scale = min(A / k, B / (s + 1.0))  # where the integrand has fallen by about e
+
+    def relative(w):
+        return np.exp(-k * np.log1p(w / A) - (s + 1.0) * np.log1p(w / B))
+
+    integral = sum(quad(relative, lo, hi, limit=200, epsrel=1e-11)[0]
+                   for lo, hi in ((0.0, scale), (scale, 50 * scale), (50 * scale, np.inf)))
+    return -k * np.log(A) - (s + 1.0) * np.log(B) + np.log(integral)
 
 
 def _log_difference(log_hi, log_lo):
@@ -83,12 +110,13 @@ def _log_difference(log_hi, log_lo):
         return log_hi + np.log(-np.expm1(np.minimum(log_lo - log_hi, 0.0)))
 
 
-def _log_terms(params, x, t_x, T):
+def _log_terms(params, x, t_x, T, fallback: bool = True):
     """(ln of the 'alive at T' term, ln of the 'died in (t_x, T)' term) of the likelihood bracket."""
     r, alpha, s, beta = params
     k = r + x
     alive = -k * np.log(alpha + T) - s * np.log(beta + T)
-    died = np.log(s) + _log_difference(_log_tail(k, s, alpha, beta, t_x), _log_tail(k, s, alpha, beta, T))
+    died = np.log(s) + _log_difference(_log_tail(k, s, alpha, beta, t_x, fallback),
+                                       _log_tail(k, s, alpha, beta, T, fallback))
     return alive, died
 
 
@@ -104,15 +132,21 @@ class _Summary:
 def _value(theta, data: _Summary) -> float:
     r, alpha, s, beta = params = np.exp(theta)
     ll = dot(data.wx, gammaln(r + data.ux) - gammaln(r)) + data.total_weight * (r * np.log(alpha) + s * np.log(beta))
-    alive, died = _log_terms(params, data.x, data.t_x, data.T)
-    return float(ll + dot(data.w, np.logaddexp(alive, died)))
+    alive, died = _log_terms(params, data.x, data.t_x, data.T, fallback=False)
+    with np.errstate(invalid="ignore"):
+        value = float(ll + dot(data.w, np.logaddexp(alive, died)))
+    # a value that is still not finite counts as infinitely unlikely: the optimiser backs off, and a
+    # fit that ends there is reported as not converged instead of returning NaN.
+    return value if np.isfinite(value) else -np.inf
 
 
 def _log_likelihood(theta, data: _Summary) -> tuple[float, np.ndarray]:
     """Total log-likelihood and its gradient w.r.t. (ln r, ln alpha, ln s, ln beta) by central differences
     (the parameter derivatives of the hypergeometric terms have no cheap closed form)."""
     value = _value(theta, data)
-    gradient = np.empty(4)
+    gradient = np.zeros(4)
+    if not np.isfinite(value):
+        return value, gradient
     for i in range(4):
         step = np.zeros(4)
         step[i] = _STEP
@@ -240,5 +274,4 @@ def prob_no_purchase(fit: ParetoNbdFit, t, x, t_x, T) -> np.ndarray:
             + _log_difference(_log_tail(k, s, alpha, beta, T), _log_tail(k, s, alpha, beta, T + t)))
     given_alive = np.exp(np.logaddexp(quiet, died))
     alive = _alive(params, x, t_x, T)
-    value = 1.0 - alive * (1.0 - given_alive)
-    return np.clip(np.nan_to_num(value, nan=1.0), 0.0, 1.0)
+    return np.clip(1.0 - alive * (1.0 - given_alive), 0.0, 1.0)

@@ -60,6 +60,9 @@ class FakeDbt:
 CONFIG = {"horizon_months": "12", "monthly_discount_rate": "0.01", "churn_horizon_days": "365"}
 # a comparison without a holdout choice: the scores fall back to the first fitted model
 NO_CHOICE = pd.DataFrame({"score_name": ["bg_nbd"], "model_rank": pd.array([pd.NA], dtype="Int64")})
+# no recalibration map learned
+NO_MAPS = pd.DataFrame({"model": ["bg_nbd"], "period": ["full"], "status": ["failed"], "intercept": [np.nan],
+                        "slope": [np.nan], "message": ["not learned"]})
 
 
 @pytest.fixture
@@ -98,7 +101,8 @@ def test_too_few_customers_fail_cleanly_and_scores_fall_back(con) -> None:
     assert set(rows["status"]) == {"failed"} and rows["message"].str.len().min() > 0
     fits = con.from_df(rows.reindex(columns=FIT.COLUMNS))
     dbt = FakeDbt({"int_customer_clv_summary": tiny, "int_customer_clv_fits": fits,
-                   "int_customer_clv_model_comparison": con.from_df(NO_CHOICE)}, CONFIG)
+                   "int_customer_clv_model_comparison": con.from_df(NO_CHOICE),
+                   "int_customer_clv_recalibration": con.from_df(NO_MAPS)}, CONFIG)
     scores = SCORES.model(dbt, None)
     assert list(scores["clv_method"]) == ["heuristic"] * 3
     assert scores["model_clv"].isna().all()
@@ -122,7 +126,8 @@ def test_scores_are_finite_non_negative_and_zero_or_negative_values_get_the_popu
     fitted = fits.df()
     assert set(fitted["status"]) == {"fitted"}
     scores = SCORES.model(FakeDbt({"int_customer_clv_summary": summary, "int_customer_clv_fits": fits,
-                                   "int_customer_clv_model_comparison": con.from_df(NO_CHOICE)}, CONFIG), None)
+                                   "int_customer_clv_model_comparison": con.from_df(NO_CHOICE),
+                   "int_customer_clv_recalibration": con.from_df(NO_MAPS)}, CONFIG), None)
     numbers = scores[SCORES.SCORED].to_numpy()
     assert np.isfinite(numbers).all() and (numbers >= 0).all()
     assert (scores["clv_method"] == "bg_nbd_gamma_gamma").all()
@@ -207,7 +212,8 @@ def test_the_comparison_chooses_by_log_loss_ties_by_auc_and_says_when_a_baseline
     fits = pd.DataFrame({"model": list(COMPARISON.PURCHASE_MODELS), "period": "calibration",
                          "status": "fitted", "message": "ok"})
     frame = COMPARISON.model(FakeDbt({"int_customer_clv_holdout_scores": con.from_df(scores),
-                                      "int_customer_clv_fits": con.from_df(fits)}), None).set_index("score_name")
+                                      "int_customer_clv_fits": con.from_df(fits),
+                                      "int_customer_clv_recalibration": con.from_df(NO_MAPS)}), None).set_index("score_name")
     assert frame.loc["bg_nbd", "log_loss"] == pytest.approx(metrics.log_loss(good, outcome), abs=1e-12)
     assert abs(frame.loc["pareto_nbd", "log_loss"] - frame.loc["bg_nbd", "log_loss"]) < 1e-3
     # tied on log-loss and AUC: the name decides, so the result does not depend on row order
@@ -224,6 +230,41 @@ def test_a_failed_calibration_fit_is_a_row_and_never_chosen(con) -> None:
     fits = pd.DataFrame({"model": ["bg_nbd", "mbg_nbd", "pareto_nbd"], "period": "calibration",
                          "status": ["failed", "failed", "fitted"], "message": ["too few", "too few", "ok"]})
     frame = COMPARISON.model(FakeDbt({"int_customer_clv_holdout_scores": con.from_df(scores),
-                                      "int_customer_clv_fits": con.from_df(fits)}), None).set_index("score_name")
+                                      "int_customer_clv_fits": con.from_df(fits),
+                                      "int_customer_clv_recalibration": con.from_df(NO_MAPS)}), None).set_index("score_name")
     assert frame.loc["bg_nbd", "status"] == "failed" and not frame.loc["bg_nbd", "is_chosen"]
     assert frame.loc["pareto_nbd", "is_chosen"] and frame.loc["pareto_nbd", "beats_baselines"]
+
+
+def test_a_recalibrated_choice_maps_the_churn_probability_and_keeps_p_alive(con) -> None:
+    from scipy.special import expit, logit
+
+    from customer_value import churn
+
+    rng = np.random.default_rng(11)
+    age = rng.uniform(100, 800, 2000)
+    x, t_x = simulate_bgnbd(age, 0.243, 30.9, 0.793, 2.426, seed=rng)
+    summary = con.from_df(pd.DataFrame({"customer_id": [f"c{i:04d}" for i in range(2000)], "x": x, "t_x": t_x,
+                                        "t_age": age, "mean_repeat_value": np.where(x > 0, 20.0, np.nan)}))
+    fits = con.from_df(pd.DataFrame([FIT._bgnbd_row("full", summary)]).reindex(columns=FIT.COLUMNS))
+    choice = pd.DataFrame({"score_name": ["bg_nbd_recalibrated", "bg_nbd"], "model_rank": pd.array([1, 2], dtype="Int64")})
+    maps = pd.DataFrame({"model": ["bg_nbd"], "period": ["full"], "status": ["fitted"], "intercept": [0.5],
+                         "slope": [1.2], "message": [""]})
+    scores = SCORES.model(FakeDbt({"int_customer_clv_summary": summary, "int_customer_clv_fits": fits,
+                                   "int_customer_clv_model_comparison": con.from_df(choice),
+                                   "int_customer_clv_recalibration": con.from_df(maps)}, CONFIG), None)
+    assert set(scores["purchase_model"]) == {"bg_nbd_recalibrated"}
+    from customer_value import fit_from_row
+
+    bgnbd = fit_from_row(fits.df().iloc[0])
+    data = summary.df().sort_values("customer_id")
+    raw = churn.prob_no_purchase(bgnbd, 365.0, data["x"], data["t_x"], data["t_age"])
+    expected = expit(0.5 + 1.2 * logit(np.clip(raw, 1e-6, 1 - 1e-6)))
+    assert np.allclose(scores["p_no_purchase_in_horizon"], expected, atol=1e-12)
+    assert np.allclose(scores["p_alive"], churn.p_alive(bgnbd, data["x"], data["t_x"], data["t_age"]))
+    # without the full-period map the recalibrated choice cannot be used: the next candidate is
+    failed = maps.assign(status="failed")
+    plain = SCORES.model(FakeDbt({"int_customer_clv_summary": summary, "int_customer_clv_fits": fits,
+                                  "int_customer_clv_model_comparison": con.from_df(choice),
+                                  "int_customer_clv_recalibration": con.from_df(failed)}, CONFIG), None)
+    assert set(plain["purchase_model"]) == {"bg_nbd"} and np.allclose(plain["p_no_purchase_in_horizon"], raw)

@@ -9,7 +9,10 @@ calibration Gamma-Gamma fit, undiscounted); the naive baselines sit beside them 
 - 'last_year_rate': the purchases of the last 365 days of calibration as a Poisson rate,
   P(no purchase in the holdout) = exp(-rate * holdout days);
 - 'rule': the customer-intelligence service's rule-of-thumb churn probability (seed 001).
-A model whose calibration fit failed has no rows. int_customer_clv_model_comparison scores them.
+Each model's probability is also scored recalibrated ('<model>_recalibrated'): mapped by the
+logistic map learned on the inner split of the calibration period (int_customer_clv_recalibration,
+period 'calibration'); its purchases and value are the model's own. A model whose calibration fit
+(or map) failed has no rows. int_customer_clv_model_comparison scores them.
 """
 
 from __future__ import annotations
@@ -30,6 +33,14 @@ def fitted(fits: pd.DataFrame, model: str, period: str):
     return None if row.empty else fit_from_row(row.iloc[0])
 
 
+def recalibration_map(maps: pd.DataFrame, model: str, period: str):
+    """The logistic map of a 'fitted' row of int_customer_clv_recalibration, or None."""
+    from customer_value.recalibration import LogisticMap
+
+    row = maps[(maps["model"] == model) & (maps["period"] == period) & (maps["status"] == "fitted")]
+    return None if row.empty else LogisticMap(float(row.iloc[0]["intercept"]), float(row.iloc[0]["slope"]))
+
+
 def population_value(gamma_gamma, x, zbar) -> np.ndarray:
     """Gamma-Gamma expected value of a purchase; the population mean without a usable repeat value."""
     from customer_value import expected_average_value
@@ -45,6 +56,7 @@ def model(dbt, session):
     dbt.config(materialized="table", tags=["python_model"])
     calibration = dbt.ref("int_customer_clv_calibration").df().sort_values("customer_id", ignore_index=True)
     fits = dbt.ref("int_customer_clv_fits").df()
+    maps = dbt.ref("int_customer_clv_recalibration").df()
     x, t_x, age = (calibration[name].to_numpy(float) for name in ("x", "t_x", "t_age"))
     zbar = calibration["mean_repeat_value"].to_numpy(float)
     horizon = float(calibration["holdout_days"].iloc[0]) if len(calibration) else 0.0
@@ -58,10 +70,15 @@ def model(dbt, session):
         if fit is None or not len(x):
             continue
         purchases = churn.expected_purchases(fit, horizon, x, t_x, age)
-        parts.append(facts.assign(score_name=name, score_kind="model", is_probability=True,
-                                  churn_score=churn.prob_no_purchase(fit, horizon, x, t_x, age),
-                                  predicted_purchases=purchases,
-                                  predicted_value=purchases * value if value is not None else np.nan))
+        probability = churn.prob_no_purchase(fit, horizon, x, t_x, age)
+        predicted_value = purchases * value if value is not None else np.nan
+        parts.append(facts.assign(score_name=name, score_kind="model", is_probability=True, churn_score=probability,
+                                  predicted_purchases=purchases, predicted_value=predicted_value))
+        mapping = recalibration_map(maps, name, "calibration")
+        if mapping is not None:
+            parts.append(facts.assign(score_name=f"{name}_recalibrated", score_kind="model", is_probability=True,
+                                      churn_score=mapping(probability), predicted_purchases=purchases,
+                                      predicted_value=predicted_value))
     rate = calibration["last_year_purchases"].to_numpy(float) / 365.0
     baselines = {
         "recency": (False, age - t_x, np.nan),

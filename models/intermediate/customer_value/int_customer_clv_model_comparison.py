@@ -1,7 +1,7 @@
 """Each churn score against the holdout, and the purchase model chosen by that evidence.
 
-One row per score of int_customer_clv_holdout_scores (the three purchase models and the naive
-baselines), scored against "no purchase in the holdout" (package customer_value.metrics): AUC (any
+One row per score of int_customer_clv_holdout_scores (the three purchase models, each also
+recalibrated, and the naive baselines), scored against "no purchase in the holdout" (package customer_value.metrics): AUC (any
 ranking), and for probabilities the Brier score, log-loss, mean absolute calibration error over
 deciles, mean predicted against observed rate; for the models the predicted against actual holdout
 purchases. A purchase model whose calibration fit failed is a row with status 'failed'.
@@ -48,16 +48,26 @@ def model(dbt, session):
     scores = dbt.ref("int_customer_clv_holdout_scores").df().sort_values(["score_name", "customer_id"],
                                                                          ignore_index=True)
     fits = dbt.ref("int_customer_clv_fits").df()
+    maps = dbt.ref("int_customer_clv_recalibration").df()
     rows = []
     for name in PURCHASE_MODELS:
         fit = fits[(fits["model"] == name) & (fits["period"] == "calibration")]
         status = fit["status"].iloc[0] if len(fit) else "failed"
         message = fit["message"].iloc[0] if len(fit) else "not fitted"
-        group = scores[scores["score_name"] == name]
-        row = {"score_name": name, "score_kind": "model", "status": status, "message": message}
-        if status == "fitted" and len(group):
-            row.update(_score(group))
-        rows.append(row)
+        mapped = maps[(maps["model"] == name) & (maps["period"] == "calibration")]
+        if status != "fitted":
+            map_status, map_message = status, message
+        elif mapped.empty:
+            map_status, map_message = "failed", "no recalibration map"
+        else:
+            map_status, map_message = mapped["status"].iloc[0], mapped["message"].iloc[0]
+        for score_name, score_status, score_message in ((name, status, message),
+                                                         (f"{name}_recalibrated", map_status, map_message)):
+            group = scores[scores["score_name"] == score_name]
+            row = {"score_name": score_name, "score_kind": "model", "status": score_status, "message": score_message}
+            if score_status == "fitted" and len(group):
+                row.update(_score(group))
+            rows.append(row)
     for name, group in scores[scores["score_kind"] == "baseline"].groupby("score_name", sort=True):
         kind = "probability" if bool(group["is_probability"].iloc[0]) else "ranking only"
         rows.append({"score_name": name, "score_kind": "baseline", "status": "score", "message": kind,

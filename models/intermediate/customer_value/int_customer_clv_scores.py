@@ -2,9 +2,10 @@
 
 Per customer of int_customer_clv_summary (purchases that are not subscription payments): the
 purchase model chosen on the holdout (int_customer_clv_model_comparison, best model_rank whose
-'full' fit in int_customer_clv_fits succeeded; without a holdout choice the first fitted of
+'full' fit in int_customer_clv_fits succeeded, and for a '<model>_recalibrated' choice whose 'full'
+map in int_customer_clv_recalibration was learned; without a holdout choice the first fitted of
 bg_nbd, pareto_nbd, mbg_nbd) gives P(alive), the probability of no purchase in the next var
-churn_horizon_days (the churn probability), expected purchases in the next 90 and 365 days; the
+churn_horizon_days (the churn probability; recalibrated when the choice is), expected purchases in the next 90 and 365 days; the
 Gamma-Gamma fit the expected value of a purchase (the population mean p*gamma/(q-1) without a usable
 repeat value); and CLV = sum over the next var clv_horizon_months months of expected value x
 expected purchases in the month, discounted at var clv_monthly_discount_rate a month.
@@ -28,6 +29,16 @@ def _fitted(fits: pd.DataFrame, model: str):
 
     row = fits[(fits["model"] == model) & (fits["period"] == "full") & (fits["status"] == "fitted")]
     return None if row.empty else fit_from_row(row.iloc[0])
+
+
+RECALIBRATED = "_recalibrated"
+
+
+def _recalibration(maps: pd.DataFrame, model: str):
+    from customer_value.recalibration import LogisticMap
+
+    row = maps[(maps["model"] == model) & (maps["period"] == "full") & (maps["status"] == "fitted")]
+    return None if row.empty else LogisticMap(float(row.iloc[0]["intercept"]), float(row.iloc[0]["slope"]))
 
 
 def candidates(comparison: pd.DataFrame) -> list[str]:
@@ -60,6 +71,7 @@ def model(dbt, session):
     summary = dbt.ref("int_customer_clv_summary").df().sort_values("customer_id", ignore_index=True)
     fits = dbt.ref("int_customer_clv_fits").df()
     comparison = dbt.ref("int_customer_clv_model_comparison").df()
+    maps = dbt.ref("int_customer_clv_recalibration").df()
     x, t_x, age = (summary[name].to_numpy(float) for name in ("x", "t_x", "t_age"))
     zbar = summary["mean_repeat_value"].to_numpy(float)
 
@@ -69,13 +81,20 @@ def model(dbt, session):
     out["purchase_model"] = ""
     out["clv_method"] = "heuristic"
 
-    chosen = next(((name, fit) for name in candidates(comparison) if (fit := _fitted(fits, name)) is not None), None)
+    chosen = None
+    for candidate in candidates(comparison):
+        base = candidate.removesuffix(RECALIBRATED)
+        fit = _fitted(fits, base)
+        mapping = _recalibration(maps, base) if candidate.endswith(RECALIBRATED) else (lambda p: p)
+        if fit is not None and mapping is not None:
+            chosen = (candidate, base, fit, mapping)
+            break
     if chosen is None or not len(out):
         return out
-    name, fit = chosen
-    out["purchase_model"] = name
+    candidate, name, fit, mapping = chosen
+    out["purchase_model"] = candidate
     out["p_alive"] = churn.p_alive(fit, x, t_x, age)
-    out["p_no_purchase_in_horizon"] = churn.prob_no_purchase(fit, churn_days, x, t_x, age)
+    out["p_no_purchase_in_horizon"] = mapping(churn.prob_no_purchase(fit, churn_days, x, t_x, age))
     out["expected_purchases_90d"] = churn.expected_purchases(fit, 90.0, x, t_x, age)
     out["expected_purchases_365d"] = churn.expected_purchases(fit, 365.0, x, t_x, age)
     gg_row = fits[(fits["model"] == "gamma_gamma") & (fits["period"] == "full") & (fits["status"] == "fitted")]

@@ -69,7 +69,8 @@ def test_the_holdout_outcome_and_the_auc_are_what_the_raw_file_says(cdnow_wareho
             inner join marts.rpt_churn_model_comparison as comparison using (score_name)
             where comparison.is_chosen
         """).df()
-        ids = dict(con.sql("select record_key, customer_id from intermediate.int_customer_ids "
+        ids = dict(con.sql("select replace(customer_record_id, 'transactions_csv__customers:', ''), customer_id "
+                           "from intermediate.int_customer_ids "
                            "where customer_record_id like 'transactions_csv__customers:%'").fetchall())
     observed = {cid: expected[raw_id] for raw_id, cid in ids.items() if raw_id in expected}
     assert len(scores) == len(observed) == 2349

@@ -5,6 +5,7 @@ model loses to a baseline."""
 
 from __future__ import annotations
 
+import html
 import re
 
 import duckdb
@@ -17,7 +18,7 @@ def test_the_report_is_self_contained_and_shows_the_marts(demo_warehouse, tmp_pa
     assert main(["--duckdb-path", str(demo_warehouse.duckdb_path), "--out", str(out)]) == 0
     page = out.read_text()
     assert "<script" not in page and not re.search(r'(src|href)="(https?:)?//', page)
-    charts = re.findall(r'<svg [^>]*aria-label="([^"]+)"', page)
+    charts = [html.unescape(label) for label in re.findall(r'<svg [^>]*aria-label="([^"]+)"', page)]
     assert charts == ["Cumulative repeat purchases after calibration",
                       "Observed share with no holdout purchase against predicted",
                       "AUC for 'no purchase in the holdout'"]

@@ -28,9 +28,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from customer_value import churn, metrics  # noqa: E402
-from customer_value.recalibration import inner_split_recalibration  # noqa: E402
-from customer_value.transactions import summarise  # noqa: E402
+from customer_value import FitError, churn, metrics
+from customer_value.recalibration import default_inner_horizon, inner_split_recalibration
+from customer_value.transactions import summarise
 
 CALIBRATION_END = 272 / 7  # weeks from 1997-01-01 to 1997-09-30
 HOLDOUT_END = 545 / 7  # to 1998-06-30
@@ -60,9 +60,34 @@ def main() -> None:
     calibration = summarise(ids, weeks, CALIBRATION_END, HOLDOUT_END)
     outcome = calibration.holdout_purchases == 0
     horizon = HOLDOUT_END - CALIBRATION_END
-    default_inner = min(horizon, CALIBRATION_END / 2)
+    default_inner = default_inner_horizon(horizon, CALIBRATION_END - weeks.min())
     print(f"CDNOW {args.data}: {calibration.x.size} customers, {outcome.mean():.3f} with no purchase in the "
           f"{horizon:.0f}-week holdout; default inner horizon {default_inner:.1f} weeks")
+    # the model choice (churn.compare_models) beside the naive baselines; the last-period rate counts
+    # the purchases in the last `default_inner` weeks of the calibration period
+    recent = summarise(ids, weeks, CALIBRATION_END - default_inner, CALIBRATION_END)
+    recent_purchases = pd.Series(recent.holdout_purchases, index=recent.customer_id).reindex(
+        calibration.customer_id, fill_value=0.0).to_numpy()
+    baselines = {"last_period_rate": churn.last_period_no_purchase(recent_purchases, default_inner, horizon)}
+    inner = summarise(ids, weeks, CALIBRATION_END - default_inner, CALIBRATION_END)
+    recalibrations = {}
+    for name in args.models.split(","):
+        try:
+            recalibrations[name] = inner_split_recalibration(name, inner.x, inner.t_x, inner.T, default_inner,
+                                                             inner.holdout_purchases == 0)
+        except FitError as exc:  # reported; that model is then compared without recalibration
+            print(f"{name}: no recalibration ({exc})")
+    for title, maps in (("plain", None), ("recalibrated (default rule)", recalibrations)):
+        comparison = churn.compare_models(calibration.x, calibration.t_x, calibration.T, horizon, outcome,
+                                          models=args.models.split(","), probability_baselines=baselines,
+                                          recalibrations=maps)
+        print(f"model choice, {title}: {comparison.chosen}; beats every baseline's AUC: {comparison.beats_baselines}")
+        print(f"  {'name':<17} {'kind':<9} {'AUC':>6} {'Brier':>6} {'log-loss':>8} {'calib.err':>9}")
+        for row in comparison.rows:
+            print(f"  {row['name']:<17} {row['kind']:<9} {row['auc']:6.4f} {row['brier']:6.4f} {row['log_loss']:8.4f} "
+                  f"{row['calibration_error']:9.4f}")
+    print(f"criterion: {churn.CRITERION}")
+    print()
     print(f"{'model':<11} {'variant':<28} {'AUC':>6} {'calib.err':>9} {'mean pred':>9} {'observed':>8}")
     for name in args.models.split(","):
         started = time.perf_counter()
@@ -70,8 +95,8 @@ def main() -> None:
         predicted = churn.prob_no_purchase(fit, horizon, calibration.x, calibration.t_x, calibration.T)
 
         def line(variant, p, name=name):
-            print(f"{name:<11} {variant:<28} {metrics.auc(p, outcome):6.4f} {metrics.calibration_error(p, outcome):9.4f} "
-                  f"{p.mean():9.3f} {outcome.mean():8.3f}", flush=True)
+            print(f"{name:<11} {variant:<28} {metrics.auc(p, outcome):6.4f} "
+                  f"{metrics.calibration_error(p, outcome):9.4f} {p.mean():9.3f} {outcome.mean():8.3f}", flush=True)
 
         line(f"plain (fit {time.perf_counter() - started:.1f} s)", predicted)
         for inner_horizon in sorted({13.0, default_inner, 26.0}):
@@ -81,7 +106,7 @@ def main() -> None:
                 try:
                     recalibration = inner_split_recalibration(name, inner.x, inner.t_x, inner.T, inner_horizon,
                                                               inner.holdout_purchases == 0, method)
-                except Exception as exc:  # a failed inner fit is reported, not fatal
+                except FitError as exc:  # a failed inner fit is reported, not fatal
                     print(f"{name:<11} h={inner_horizon:4.1f} {method:<9} failed: {exc}")
                     continue
                 line(f"h={inner_horizon:4.1f} {method}{tag}", recalibration(predicted))

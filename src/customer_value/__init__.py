@@ -17,8 +17,8 @@ Fits raise FitError (with a ``status`` code for a fit_status column) when a mode
 or used; callers catch it and fall back to a heuristic. Predictions are finite and non-negative.
 """
 
-from ._common import MIN_REPEAT_CUSTOMERS, FitError, compress
 from . import bgnbd, churn, mbgnbd, metrics, pareto_nbd, sbg
+from ._common import MIN_REPEAT_CUSTOMERS, FitError, compress
 from .bgnbd import BgNbdFit, bgnbd_log_likelihood, expected_purchases, fit_bgnbd, p_alive, prob_no_purchase
 from .clv import discounted_clv
 from .fit_rows import FIT_COLUMNS, FIT_COLUMNS_ALL_MODELS, fit_from_row

@@ -12,7 +12,7 @@ Time is in the caller's unit throughout (the warehouse: days; CDNOW: weeks).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -89,7 +89,8 @@ class ModelComparison:
     ``log_loss`` (NaN where not a probability or not fitted), ``mean_predicted`` and
     ``observed_rate`` (share with no purchase), ``calibration_error`` (mean absolute, deciles).
     ``chosen`` is the chosen model's name (None when no model could be fitted), ``fits`` the fitted
-    models by name, ``predictions`` P(no purchase) per fitted model and ``criterion`` a sentence.
+    models by name, ``predictions`` P(no purchase) per fitted model (recalibrated where a
+    recalibration was given) and ``criterion`` a sentence.
     ``beats_baselines`` is False when some baseline has a higher AUC than the chosen model.
     """
 
@@ -101,6 +102,8 @@ class ModelComparison:
     beats_baselines: bool | None = None
 
 
+# Models whose holdout log-loss is within this of the lowest are tied (then the higher AUC wins).
+LOG_LOSS_TIE = 1e-3
 CRITERION = ("the fitted model with the lowest holdout log-loss of 'no purchase in the holdout'; "
              "models within 0.001 of the lowest are tied and the higher AUC wins")
 
@@ -122,12 +125,15 @@ def _score_row(name, kind, status, message, score, outcome, probability: bool) -
 
 def compare_models(x, t_x, T, horizon, no_purchase, models=tuple(MODELS),
                    baselines: Mapping[str, np.ndarray] | None = None,
-                   probability_baselines: Mapping[str, np.ndarray] | None = None) -> ModelComparison:
+                   probability_baselines: Mapping[str, np.ndarray] | None = None,
+                   recalibrations: Mapping[str, Callable[[np.ndarray], np.ndarray]] | None = None) -> ModelComparison:
     """Fit each model on the calibration summary (x, t_x, T), predict P(no purchase in the next
     ``horizon``) for every customer and score it against ``no_purchase`` (1/True = the customer made
     no purchase in the holdout), beside the naive baselines of baseline_scores plus any given
     ``baselines`` (scores, higher = more likely no purchase; AUC only) and ``probability_baselines``
-    (probabilities of no purchase; all scores). Choice: see CRITERION. A model that cannot be fitted
+    (probabilities of no purchase; all scores). ``recalibrations`` maps a model name to a function
+    applied to that model's predictions before they are scored (a recalibration.Recalibration learned
+    inside the calibration period); its row's message then says so. Choice: see CRITERION. A model that cannot be fitted
     or does not converge gets a row with its status and message and is not chosen; nothing raises
     except invalid input (ValueError)."""
     x, t_x, T = (v.ravel() for v in as_float_arrays(("x", "t_x", "T"), x, t_x, T))
@@ -149,21 +155,56 @@ def compare_models(x, t_x, T, horizon, no_purchase, models=tuple(MODELS),
             continue
         fits[name] = fit
         predictions[name] = prob_no_purchase(fit, horizon, x, t_x, T)
-        rows.append(_score_row(name, "model", "fitted", fit.message, predictions[name], outcome, True))
+        message = fit.message
+        if recalibrations and name in recalibrations:
+            predictions[name] = np.clip(recalibrations[name](predictions[name]), 0.0, 1.0)
+            message = f"recalibrated; fit: {fit.message}"
+        rows.append(_score_row(name, "model", "fitted", message, predictions[name], outcome, True))
     for name, score in {**baseline_scores(x, t_x, T), **dict(baselines or {})}.items():
         rows.append(_score_row(name, "baseline", "score", "ranking only", score, outcome, False))
     for name, probability in dict(probability_baselines or {}).items():
         rows.append(_score_row(name, "baseline", "score", "probability", probability, outcome, True))
 
-    fitted = [row for row in rows if row["kind"] == "model" and row["status"] == "fitted"]
-    chosen = None
-    beats = None
-    if fitted:
-        best = min(row["log_loss"] for row in fitted)
-        tied = [row for row in fitted if row["log_loss"] <= best + 1e-3]
-        chosen_row = max(tied, key=lambda row: row["auc"])
-        chosen = chosen_row["name"]
-        baseline_aucs = [row["auc"] for row in rows if row["kind"] == "baseline" and np.isfinite(row["auc"])]
-        beats = all(chosen_row["auc"] >= value for value in baseline_aucs)
+    chosen, beats = choose(rows)
     return ModelComparison(rows=rows, chosen=chosen, fits=fits, predictions=predictions, criterion=CRITERION,
                            beats_baselines=beats)
+
+
+def choose(rows: list[dict]) -> tuple[str | None, bool | None]:
+    """The CRITERION applied to comparison rows: (chosen model's name, whether its AUC is at least
+    every baseline's); (None, None) when no model row has status 'fitted'."""
+    fitted = [row for row in rows if row["kind"] == "model" and row["status"] == "fitted"]
+    if not fitted:
+        return None, None
+    best = min(row["log_loss"] for row in fitted)
+    tied = [row for row in fitted if row["log_loss"] <= best + LOG_LOSS_TIE]
+    chosen = max(tied, key=lambda row: row["auc"])
+    baseline_aucs = [row["auc"] for row in rows if row["kind"] == "baseline" and np.isfinite(row["auc"])]
+    return chosen["name"], all(chosen["auc"] >= value for value in baseline_aucs)
+
+
+def expected_purchases_since_first(fit, t) -> np.ndarray:
+    """E[X(t)]: expected repeat purchases in the first ``t`` time units after a customer's first
+    purchase, before anything is known about her (the unconditional mean; lifetimes'
+    expected_number_of_purchases_up_to_time). It is the conditional expectation for a customer just
+    acquired: expected_purchases(fit, t, x=0, t_x=0, T=0)."""
+    t = np.asarray(t, dtype=np.float64)
+    zero = np.zeros_like(t)
+    return expected_purchases(fit, t, zero, zero, zero)
+
+
+def tracking_curve(fit, first_purchase, period_ends) -> np.ndarray:
+    """Cumulative expected repeat purchases of a customer base at each of ``period_ends`` (the
+    tracking plot's model line): sum over customers of E[X(max(0, end - first_purchase))]. Times in
+    the fit's unit on one clock (for example days since a fixed date); customers first seen after an
+    end contribute 0 there. Compare with the cumulative count of actual repeat purchases."""
+    first = np.asarray(first_purchase, dtype=np.float64).ravel()
+    ends = np.asarray(period_ends, dtype=np.float64).ravel()
+    if not (np.all(np.isfinite(first)) and np.all(np.isfinite(ends))):
+        raise ValueError("first_purchase and period_ends must be finite")
+    starts, counts = np.unique(first, return_counts=True)
+    curve = np.empty(ends.size)
+    for i, end in enumerate(ends):
+        ages = np.maximum(end - starts, 0.0)
+        curve[i] = float(np.dot(counts, expected_purchases_since_first(fit, ages)))
+    return curve

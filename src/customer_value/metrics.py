@@ -21,9 +21,10 @@ def _pair(score, outcome) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError("no rows to score")
     if not np.all(np.isfinite(score)):
         raise ValueError("score has NaN or infinite values")
-    if outcome.dtype == bool:
+    try:
         outcome = outcome.astype(np.float64)
-    outcome = outcome.astype(np.float64)
+    except (TypeError, ValueError):
+        raise ValueError("outcome must be 0/1 (or boolean) without missing values") from None
     if not np.all((outcome == 0) | (outcome == 1)):
         raise ValueError("outcome must be 0/1 (or boolean)")
     return score, outcome

@@ -107,6 +107,16 @@ def fit_isotonic_map(predicted, observed) -> IsotonicMap:
 MAPS = {"logistic": fit_logistic_map, "isotonic": fit_isotonic_map}
 
 
+def default_inner_horizon(horizon: float, calibration_length: float) -> float:
+    """The inner split's horizon: the real ``horizon`` when the calibration period (from the first
+    purchase in the data to the calibration end, ``calibration_length``) is at least twice as long,
+    otherwise half the calibration period, so the inner fit keeps half the history. Fixed before
+    any holdout was looked at; on CDNOW (39-week calibration and holdout) it gives 19.4 weeks."""
+    if not (np.isfinite(horizon) and horizon > 0 and np.isfinite(calibration_length) and calibration_length > 0):
+        raise ValueError("horizon and calibration_length must be finite and > 0")
+    return float(min(horizon, calibration_length / 2))
+
+
 @dataclass(frozen=True)
 class Recalibration:
     """What inner_split_recalibration learned: the ``method``, the ``map`` (callable on

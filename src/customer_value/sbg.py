@@ -180,3 +180,15 @@ def derl(fit: SbgFit, discount_rate, renewals) -> np.ndarray:
         raise ValueError("discount_rate must be finite and > 0")
     n = _periods(renewals) + 1.0
     return (beta + n - 1) / (alpha + beta + n - 1) * hyp2f1(1.0, beta + n, alpha + beta + n, 1.0 / (1.0 + d))
+
+
+def churn_probability(fit: SbgFit, renewals, periods_ahead) -> np.ndarray:
+    """P(a subscriber cancels within the next ``periods_ahead`` renewal points | she has made
+    ``renewals`` renewals so far) = 1 - S(renewals + periods_ahead) / S(renewals).
+
+    Her past renewals sort her towards the low-churn customers, so this falls with ``renewals``
+    (Fader & Hardie's "ruse of heterogeneity"). Both arguments whole numbers >= 0 (broadcast);
+    result in [0, 1]."""
+    alpha, beta = _params(fit)
+    n, k = _periods(renewals), _periods(periods_ahead)
+    return -np.expm1(betaln(alpha, beta + n + k) - betaln(alpha, beta + n))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.optimize import approx_fprime
 
@@ -59,6 +60,15 @@ def test_sbg_survival_is_the_product_of_retention_rates_and_derl_the_discounted_
         assert sbg.derl(fit, d, renewals) == pytest.approx(direct, rel=1e-9)
     # a customer who has renewed more often is, by sorting, a better bet
     assert np.all(np.diff(sbg.derl(fit, d, np.arange(10))) > 0)
+
+
+def test_subscriber_churn_probability_is_one_minus_the_product_of_the_next_retention_rates():
+    fit = sbg.fit_sbg(HIGH_END[:8])
+    for renewals in (0, 3, 10):
+        rates = sbg.retention_rate(fit, np.arange(renewals + 1, renewals + 13))
+        assert sbg.churn_probability(fit, renewals, 12) == pytest.approx(1 - np.prod(rates), rel=1e-12)
+    assert sbg.churn_probability(fit, 4, 0) == 0.0
+    assert np.all(np.diff(sbg.churn_probability(fit, np.arange(20), 1)) < 0)  # sorting: older is safer
 
 
 def test_sbg_gradient_matches_finite_differences():
@@ -133,6 +143,13 @@ def test_calibration_table_by_hand():
     assert metrics.calibration_error(predicted, outcome, bins=3) == pytest.approx((0.35 + 0.0 + 0.35) / 3)
 
 
+def test_metrics_take_booleans_and_pandas_columns():
+    frame = pd.DataFrame({"p": [0.1, 0.4, 0.35, 0.8], "churned": [False, False, True, True]})
+    assert metrics.auc(frame["p"], frame["churned"]) == pytest.approx(0.75)
+    assert metrics.brier(frame["p"], frame["churned"].astype("boolean")) == pytest.approx(
+        np.mean((frame["p"] - [0, 0, 1, 1]) ** 2))
+
+
 def test_deciles_have_equal_counts_and_keep_every_row():
     rng = np.random.default_rng(1)
     p = rng.random(1003)
@@ -145,6 +162,9 @@ def test_deciles_have_equal_counts_and_keep_every_row():
     ([0.1, np.nan], [0, 1], "NaN"),
     ([0.1, 0.2], [0, 2], "0/1"),
     ([0.1], [0, 1], "values"),
+    ([0.1, 0.2], [0, np.nan], "0/1"),
+    ([0.1, 0.2], np.array([True, None], dtype=object), "0/1"),
+    ([0.1, 0.2], pd.array([True, None], dtype="boolean"), "missing"),
 ])
 def test_metrics_reject_bad_input(score, outcome, message):
     with pytest.raises(ValueError, match=message):

@@ -15,6 +15,8 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export RAW_DATA_DIR ?= $(DEMO_DATA_DIR)
 export DUCKDB_PATH ?= $(CURDIR)/warehouse.duckdb
 export PUBLISH_DIR ?= $(CURDIR)/publish
+# the customer-value report make build writes (scripts/customer_value_report.py)
+CV_REPORT ?= $(CURDIR)/reports/customer_value.html
 # Spark (make build-spark): everything Spark writes (tables, Derby metastore, derby.log) goes here.
 export SPARK_WORK_DIR ?= /tmp/customer_warehouse_spark
 export SPARK_LOCAL_IP ?= 127.0.0.1
@@ -64,7 +66,8 @@ build: install data ## build the warehouse: dbt seeds, models and data/unit test
 	fi
 	@echo "==> [4/5] expectation suites (gx/) on the marts, and their Data Docs"
 	@$(PY) scripts/validate_marts.py --duckdb-path $(DUCKDB_PATH)
-	@echo "==> [5/5] built: where the results are"
+	@echo "==> [5/5] built: the customer-value report, and where the results are"
+	@$(PY) scripts/customer_value_report.py --duckdb-path $(DUCKDB_PATH) --out $(CV_REPORT)
 	@$(PY) scripts/build_summary.py --duckdb-path $(DUCKDB_PATH)
 
 build-spark: install data ## build the warehouse on Apache Spark in this process (tables under $SPARK_WORK_DIR)

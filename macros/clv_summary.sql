@@ -7,6 +7,8 @@
       mean_repeat_value  mean net value of the repeat purchase days (reporting currency), NULL if x = 0
     A day is one purchase (several orders on one day count once, their values summed), the usual
     convention of these models at day grain. Customers with a paid order by end_date only.
+    Subscription payments (int_subscription_payments) are contracts, not purchases: they are left
+    out here and modelled by sBG from int_subscription_contracts.
 -#}
 {% macro clv_summary(end_date) -%}
     with
@@ -17,7 +19,9 @@
             order_date,
             sum(net_amount_reporting) as day_value
         from {{ ref('fct_orders') }}
-        where is_paid and order_date <= {{ end_date }} and customer_id is not null
+        where
+            is_paid and order_date <= {{ end_date }} and customer_id is not null
+            and order_key not in (select subscription.order_key from {{ ref('int_subscription_payments') }} as subscription)
         group by customer_id, order_date
     ),
 

@@ -18,5 +18,6 @@
         ('base_webshop__shop_customers', 'webshop', 'shop_customers', 'shop_customer_id'),
         ('base_webshop__shop_orders', 'webshop', 'shop_orders', 'shop_order_id'),
         ('base_privacy__erasure_requests', 'privacy', 'erasure_requests', 'request_id'),
+        ('base_transactions_csv__transactions', 'transactions_csv', 'transactions', 'transaction_id'),
     ]) }}
 {%- endmacro %}

@@ -22,6 +22,8 @@ from warehouse_lock import WarehouseUnavailable, connect
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DOCS = ROOT / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
 VALIDATION_REPORT = ROOT / "gx" / "uncommitted" / "validation_report.html"  # validate_marts.REPORT_FILE
+
+CV_REPORT = ROOT / "reports" / "customer_value.html"  # scripts/customer_value_report.py
 # the tables most people start from, listed first (docs/customer-marts.md, docs/orders.md)
 MAIN_MARTS = ["dim_customers", "fct_orders", "fct_customer_rfm", "fct_customer_lifecycle", "fct_customer_clv",
               "fct_customer_churn", "rpt_retention_cohorts", "rpt_partner_summary"]
@@ -52,6 +54,8 @@ def summary(duckdb_path: Path, data_docs: Path = DATA_DOCS, report: Path = VALID
         lines.append(f"Data Docs    {data_docs.as_uri()}  (GX's site: its styles and run list need internet)")
     else:
         lines.append(f"Data Docs    not written (expected at {data_docs})")
+    if CV_REPORT.exists():
+        lines.append(f"CLV report   {CV_REPORT.as_uri()}")
     query = ("select count(*) from marts.dim_customers" if "dim_customers" in marts else "show all tables")
     lines.append(f'query        .venv/bin/python -c "import duckdb; '
                  f"print(duckdb.connect('{os.path.relpath(duckdb_path)}', read_only=True).sql('{query}'))\"")

@@ -58,6 +58,13 @@ def generate_demo(raw_dir: Path, truth_dir: Path, seed: int = 42, progress=print
             landing.write(raw_dir)
             counts[landing.path] = len(landing.records)
     write_marker(raw_dir, "demo", seed)
+
+    # the generic transactions CSV (models/staging/transactions_csv): the demo has no such export,
+    # so its landing folder holds the header alone (scripts/land_cdnow.py fills one with real data)
+    header_only = raw_dir / "transactions_csv" / "transactions.csv"
+    header_only.parent.mkdir(parents=True, exist_ok=True)
+    header_only.write_text("customer_id,transaction_date,amount,currency,order_id\n", encoding="utf-8")
+    counts["transactions_csv/transactions.csv"] = 0
     truth_dir.mkdir(parents=True, exist_ok=True)
     with (truth_dir / TRUTH_FILE).open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)

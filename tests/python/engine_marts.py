@@ -28,7 +28,10 @@ MART_KEYS = {
     "fct_customer_clv": ("customer_id",),
     "fct_customer_churn": ("customer_id",),
     "rpt_clv_model_fit": ("model", "period"),
-    "rpt_clv_holdout_validation": ("frequency_bucket",),
+    "rpt_clv_holdout_validation": ("bucket_type", "bucket"),
+    "rpt_churn_model_comparison": ("score_name",),
+    "rpt_churn_calibration": ("decile",),
+    "rpt_clv_tracking": ("score_name", "period_number"),
     "rpt_partner_summary": ("partner_id", "source_system", "asset_type", "asset_id", "order_month"),
     "rpt_partner_customers": ("partner_id", "customer_key"),
 }

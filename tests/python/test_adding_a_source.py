@@ -141,9 +141,11 @@ def test_only_staging_files_and_the_registry_were_added(added_source) -> None:
 def test_the_build_ran_the_new_sources_tests(added_source) -> None:
     results = added_source["results"]
     # exposures and saved queries have nothing to run (no-op); everything else must pass
+    # expected: the demo's churn-model warning (docs/customer-value.md)
     failed = [(r.node.name, str(r.status)) for r in results
               if str(r.status) not in {"pass", "success"}
-              and not (r.node.resource_type in {"exposure", "saved_query"} and str(r.status) == "no-op")]
+              and not (r.node.resource_type in {"exposure", "saved_query"} and str(r.status) == "no-op")
+              and not (r.node.name == "chosen_churn_model_beats_the_baselines" and str(r.status) == "warn")]
     assert not failed, failed
     names = {r.node.name for r in results}
     assert "stg_boxoffice__orders" in names and "dim_customers" in names

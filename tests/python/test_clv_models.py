@@ -1,9 +1,10 @@
 """The dbt Python models of customer value, run on their own code path without dbt.
 
-rpt_clv_model_fit groups equal summaries in DuckDB and fits them; here it gets CDNOW's summary (from
-the lifetimes wheel) as the relation it reads, and must reproduce the published estimates. The
-fallbacks are checked the same way: too few customers to fit gives a 'failed' row and heuristic
-scores, never an exception or a NaN.
+int_customer_clv_fits groups equal summaries in DuckDB and fits them; here it gets CDNOW's summary
+(from the lifetimes wheel) as the relation it reads, and must reproduce the published estimates of
+BG/NBD, MBG/NBD, Pareto/NBD and Gamma-Gamma; its sBG row must reproduce Fader & Hardie's (2007)
+cohorts from contract rows. The holdout choice and the fallbacks are checked the same way: too few
+customers to fit gives a 'failed' row and heuristic scores, never an exception or a NaN.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from customer_value import FIT_COLUMNS
 from customer_value.simulate import simulate_bgnbd, simulate_gamma_gamma
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +30,8 @@ def load_model(path: str):
     return module
 
 
-FIT = load_model("models/marts/customer_value/rpt_clv_model_fit.py")
+FIT = load_model("models/intermediate/customer_value/int_customer_clv_fits.py")
+COMPARISON = load_model("models/intermediate/customer_value/int_customer_clv_model_comparison.py")
 SCORES = load_model("models/intermediate/customer_value/int_customer_clv_scores.py")
 
 
@@ -54,6 +55,14 @@ class FakeDbt:
 
     def ref(self, name: str):
         return self.relations[name]
+
+
+CONFIG = {"horizon_months": "12", "monthly_discount_rate": "0.01", "churn_horizon_days": "365"}
+# a comparison without a holdout choice: the scores fall back to the first fitted model
+NO_CHOICE = pd.DataFrame({"score_name": ["bg_nbd"], "model_rank": pd.array([pd.NA], dtype="Int64")})
+# no recalibration map learned
+NO_MAPS = pd.DataFrame({"model": ["bg_nbd"], "period": ["full"], "status": ["failed"], "intercept": [np.nan],
+                        "slope": [np.nan], "message": ["not learned"]})
 
 
 @pytest.fixture
@@ -90,9 +99,10 @@ def test_too_few_customers_fail_cleanly_and_scores_fall_back(con) -> None:
                                      "t_age": [30.0, 30.0, 30.0], "mean_repeat_value": [None, 10.0, 12.0]}))
     rows = pd.DataFrame([FIT._bgnbd_row("full", tiny), FIT._gamma_gamma_row("full", tiny)])
     assert set(rows["status"]) == {"failed"} and rows["message"].str.len().min() > 0
-    fits = con.from_df(rows.reindex(columns=FIT_COLUMNS))
-    dbt = FakeDbt({"int_customer_clv_summary": tiny, "rpt_clv_model_fit": fits},
-                  {"horizon_months": "12", "monthly_discount_rate": "0.01"})
+    fits = con.from_df(rows.reindex(columns=FIT.COLUMNS))
+    dbt = FakeDbt({"int_customer_clv_summary": tiny, "int_customer_clv_fits": fits,
+                   "int_customer_clv_model_comparison": con.from_df(NO_CHOICE),
+                   "int_customer_clv_recalibration": con.from_df(NO_MAPS)}, CONFIG)
     scores = SCORES.model(dbt, None)
     assert list(scores["clv_method"]) == ["heuristic"] * 3
     assert scores["model_clv"].isna().all()
@@ -112,16 +122,149 @@ def test_scores_are_finite_non_negative_and_zero_or_negative_values_get_the_popu
     summary = con.from_df(pd.DataFrame({"customer_id": [f"c{i}" for i in range(n)], "x": x, "t_x": t_x,
                                         "t_age": age, "mean_repeat_value": value}))
     fits = con.from_df(pd.DataFrame([FIT._bgnbd_row("full", summary),
-                                     FIT._gamma_gamma_row("full", summary)]).reindex(columns=FIT_COLUMNS))
+                                     FIT._gamma_gamma_row("full", summary)]).reindex(columns=FIT.COLUMNS))
     fitted = fits.df()
     assert set(fitted["status"]) == {"fitted"}
-    scores = SCORES.model(FakeDbt({"int_customer_clv_summary": summary, "rpt_clv_model_fit": fits},
-                                  {"horizon_months": "12", "monthly_discount_rate": "0.01"}), None)
-    numbers = scores[["p_alive", "expected_purchases_90d", "expected_purchases_365d",
-                      "expected_average_order_value", "model_clv"]].to_numpy()
+    scores = SCORES.model(FakeDbt({"int_customer_clv_summary": summary, "int_customer_clv_fits": fits,
+                                   "int_customer_clv_model_comparison": con.from_df(NO_CHOICE),
+                   "int_customer_clv_recalibration": con.from_df(NO_MAPS)}, CONFIG), None)
+    numbers = scores[SCORES.SCORED].to_numpy()
     assert np.isfinite(numbers).all() and (numbers >= 0).all()
     assert (scores["clv_method"] == "bg_nbd_gamma_gamma").all()
+    assert (scores["p_no_purchase_in_horizon"] <= 1).all()
     spend = fitted[fitted["model"] == "gamma_gamma"].iloc[0]
     population_mean = spend["p"] * spend["gamma"] / (spend["q"] - 1)
-    assert np.allclose(scores["expected_average_order_value"][:5], population_mean)
+    refunds = scores.set_index("customer_id").loc[[f"c{i}" for i in range(5)]]
+    assert np.allclose(refunds["expected_average_order_value"], population_mean)
     assert (scores["expected_purchases_365d"] >= scores["expected_purchases_90d"]).all()
+
+
+@pytest.mark.parametrize("model, published", [
+    ("mbg_nbd", {"r": 0.525, "alpha": 6.183, "a": 0.891, "b": 1.614}),  # lifetimes' MBG/NBD fit
+    ("pareto_nbd", {"r": 0.553, "alpha": 10.58, "s": 0.606, "beta": 11.67}),  # Fader & Hardie's note
+])
+def test_the_fit_model_reproduces_mbgnbd_and_pareto_nbd_on_cdnow(con, model, published) -> None:
+    row = FIT._purchase_row(model, "full", cdnow(con))
+    assert row["status"] == "fitted" and row["customers"] == 2357
+    for name, value in published.items():
+        assert abs(row[name] / value - 1) < 0.002, (name, row[name], value)
+
+
+def _contracts(survivors: list[int]) -> pd.DataFrame:
+    """Contract rows of one cohort that faced len(survivors) - 1 renewal points: survivors[t] still
+    customers after t renewals; the ones who left after t renewals are lapsed with renewals = t."""
+    k = len(survivors) - 1
+    rows = []
+    for t in range(k):
+        rows += [{"renewal_points": k, "renewals": t, "is_active": False, "billing_interval": "year"}] * (
+            survivors[t] - survivors[t + 1])
+    rows += [{"renewal_points": k, "renewals": k, "is_active": True, "billing_interval": "year"}] * survivors[k]
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("survivors, published", [
+    # Fader & Hardie (2007), "How to Project Customer Retention": the 'regular' and 'high end' cohorts,
+    # years 0-7, and their published maximum-likelihood estimates
+    ([1000, 631, 468, 382, 326, 289, 262, 241], {"alpha": 0.704, "beta": 1.182}),
+    ([1000, 869, 743, 653, 593, 551, 517, 491], {"alpha": 0.668, "beta": 3.806}),
+])
+def test_sbg_row_from_contract_rows_reproduces_the_papers_cohorts(survivors, published) -> None:
+    contracts = _contracts(survivors)
+    (cohort,) = FIT.survivor_cohorts(contracts)
+    assert list(cohort) == survivors
+    row = FIT._sbg_row("year", contracts)
+    assert row["status"] == "fitted" and row["customers"] == 1000 and row["model"] == "sbg_year"
+    for name, value in published.items():
+        assert f"{row[name]:.3f}" == f"{value:.3f}", name
+
+
+def test_sbg_without_a_renewal_faced_or_a_cancellation_fails_with_a_reason() -> None:
+    fresh = pd.DataFrame({"renewal_points": [0, 0], "renewals": [0, 0], "is_active": [True, True],
+                          "billing_interval": ["month", "month"]})
+    assert FIT._sbg_row("month", fresh)["status"] == "failed"
+    loyal = _contracts([5, 5, 5])
+    loyal["billing_interval"] = "month"
+    row = FIT._sbg_row("month", loyal)
+    assert row["status"] == "failed" and "nobody cancelled" in row["message"]
+
+
+def _holdout_scores(outcome, scores: dict[str, tuple[str, bool, list[float]]]) -> pd.DataFrame:
+    frames = []
+    for name, (kind, is_probability, values) in scores.items():
+        frames.append(pd.DataFrame({"customer_id": [f"c{i}" for i in range(len(outcome))], "score_name": name,
+                                    "score_kind": kind, "is_probability": is_probability, "churn_score": values,
+                                    "has_no_holdout_purchase": outcome, "holdout_purchases": [0] * len(outcome),
+                                    "predicted_purchases": np.nan}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_the_comparison_chooses_by_log_loss_ties_by_auc_and_says_when_a_baseline_wins(con) -> None:
+    from customer_value import metrics
+
+    outcome = [1, 1, 1, 0, 0, 1, 0, 1]
+    good = [0.9, 0.8, 0.7, 0.65, 0.3, 0.6, 0.4, 0.55]
+    scores = _holdout_scores(outcome, {
+        "bg_nbd": ("model", True, good),
+        "mbg_nbd": ("model", True, [0.6] * 8),  # uninformative: worse log-loss
+        "pareto_nbd": ("model", True, [p + 1e-5 for p in good]),  # same log-loss within 0.001, same AUC
+        "recency": ("baseline", False, [8, 7, 6, 1, 2, 5, 3, 4]),  # a perfect ranking
+    })
+    fits = pd.DataFrame({"model": list(COMPARISON.PURCHASE_MODELS), "period": "calibration",
+                         "status": "fitted", "message": "ok"})
+    frame = COMPARISON.model(FakeDbt({"int_customer_clv_holdout_scores": con.from_df(scores),
+                                      "int_customer_clv_fits": con.from_df(fits),
+                                      "int_customer_clv_recalibration": con.from_df(NO_MAPS)}), None).set_index("score_name")
+    assert frame.loc["bg_nbd", "log_loss"] == pytest.approx(metrics.log_loss(good, outcome), abs=1e-12)
+    assert abs(frame.loc["pareto_nbd", "log_loss"] - frame.loc["bg_nbd", "log_loss"]) < 1e-3
+    # tied on log-loss and AUC: the name decides, so the result does not depend on row order
+    assert frame["is_chosen"].sum() == 1 and frame.loc["bg_nbd", "is_chosen"]
+    assert frame.loc["mbg_nbd", "model_rank"] == 3
+    assert frame.loc["recency", "auc"] == 1.0 and frame.loc["bg_nbd", "auc"] < 1.0
+    assert not frame.loc["bg_nbd", "beats_baselines"]
+
+
+def test_a_failed_calibration_fit_is_a_row_and_never_chosen(con) -> None:
+    outcome = [1, 0, 1, 0]
+    scores = _holdout_scores(outcome, {"pareto_nbd": ("model", True, [0.9, 0.1, 0.8, 0.2]),
+                                       "recency": ("baseline", False, [1, 2, 3, 4])})
+    fits = pd.DataFrame({"model": ["bg_nbd", "mbg_nbd", "pareto_nbd"], "period": "calibration",
+                         "status": ["failed", "failed", "fitted"], "message": ["too few", "too few", "ok"]})
+    frame = COMPARISON.model(FakeDbt({"int_customer_clv_holdout_scores": con.from_df(scores),
+                                      "int_customer_clv_fits": con.from_df(fits),
+                                      "int_customer_clv_recalibration": con.from_df(NO_MAPS)}), None).set_index("score_name")
+    assert frame.loc["bg_nbd", "status"] == "failed" and not frame.loc["bg_nbd", "is_chosen"]
+    assert frame.loc["pareto_nbd", "is_chosen"] and frame.loc["pareto_nbd", "beats_baselines"]
+
+
+def test_a_recalibrated_choice_maps_the_churn_probability_and_keeps_p_alive(con) -> None:
+    from scipy.special import expit, logit
+
+    from customer_value import churn
+
+    rng = np.random.default_rng(11)
+    age = rng.uniform(100, 800, 2000)
+    x, t_x = simulate_bgnbd(age, 0.243, 30.9, 0.793, 2.426, seed=rng)
+    summary = con.from_df(pd.DataFrame({"customer_id": [f"c{i:04d}" for i in range(2000)], "x": x, "t_x": t_x,
+                                        "t_age": age, "mean_repeat_value": np.where(x > 0, 20.0, np.nan)}))
+    fits = con.from_df(pd.DataFrame([FIT._bgnbd_row("full", summary)]).reindex(columns=FIT.COLUMNS))
+    choice = pd.DataFrame({"score_name": ["bg_nbd_recalibrated", "bg_nbd"], "model_rank": pd.array([1, 2], dtype="Int64")})
+    maps = pd.DataFrame({"model": ["bg_nbd"], "period": ["full"], "status": ["fitted"], "intercept": [0.5],
+                         "slope": [1.2], "message": [""]})
+    scores = SCORES.model(FakeDbt({"int_customer_clv_summary": summary, "int_customer_clv_fits": fits,
+                                   "int_customer_clv_model_comparison": con.from_df(choice),
+                                   "int_customer_clv_recalibration": con.from_df(maps)}, CONFIG), None)
+    assert set(scores["purchase_model"]) == {"bg_nbd_recalibrated"}
+    from customer_value import fit_from_row
+
+    bgnbd = fit_from_row(fits.df().iloc[0])
+    data = summary.df().sort_values("customer_id")
+    raw = churn.prob_no_purchase(bgnbd, 365.0, data["x"], data["t_x"], data["t_age"])
+    expected = expit(0.5 + 1.2 * logit(np.clip(raw, 1e-6, 1 - 1e-6)))
+    assert np.allclose(scores["p_no_purchase_in_horizon"], expected, atol=1e-12)
+    assert np.allclose(scores["p_alive"], churn.p_alive(bgnbd, data["x"], data["t_x"], data["t_age"]))
+    # without the full-period map the recalibrated choice cannot be used: the next candidate is
+    failed = maps.assign(status="failed")
+    plain = SCORES.model(FakeDbt({"int_customer_clv_summary": summary, "int_customer_clv_fits": fits,
+                                  "int_customer_clv_model_comparison": con.from_df(choice),
+                                  "int_customer_clv_recalibration": con.from_df(failed)}, CONFIG), None)
+    assert set(plain["purchase_model"]) == {"bg_nbd"} and np.allclose(plain["p_no_purchase_in_horizon"], raw)

@@ -23,7 +23,11 @@ def test_dbt_build_ran_data_and_unit_tests(demo_warehouse) -> None:
     # exposures and saved queries (models/_exposures.yml, models/semantic/) have nothing to run: no-op
     declared_only = {"exposure", "saved_query"}
     assert {str(r.status) for r in results if r.node.resource_type in declared_only} <= {"no-op"}
-    statuses = Counter(str(r.status) for r in results if r.node.resource_type not in declared_only)
+    # the one expected warning: on the demo the chosen churn model does not beat the repeat-count
+    # baseline (docs/customer-value.md); any other warning or failure is news
+    expected_warnings = {"chosen_churn_model_beats_the_baselines"}
+    statuses = Counter(str(r.status) for r in results if r.node.resource_type not in declared_only
+                       and not (str(r.status) == "warn" and r.node.name in expected_warnings))
     assert statuses.keys() <= {"pass", "success"}, statuses
     assert kinds["model"] >= 25
     assert kinds["seed"] >= 6

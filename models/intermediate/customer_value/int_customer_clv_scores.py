@@ -1,10 +1,16 @@
-"""Score every customer with the fitted models (rpt_clv_model_fit, period 'full').
+"""Score every customer's non-contractual purchasing with the chosen purchase model.
 
-Per customer with a paid order: P(alive), expected purchases in the next 90 and 365 days, expected
-average order value (Gamma-Gamma; customers without a usable repeat value get the population mean
-p*gamma/(q-1)) and CLV discounted over var clv_horizon_months at var clv_monthly_discount_rate.
-clv_method says how the value was obtained: 'bg_nbd_gamma_gamma', or 'heuristic' when a fit failed
-or a prediction was not a finite non-negative number (fct_customer_clv then uses the heuristic CLV).
+Per customer of int_customer_clv_summary (purchases that are not subscription payments): the
+purchase model chosen on the holdout (int_customer_clv_model_comparison, best model_rank whose
+'full' fit in int_customer_clv_fits succeeded, and for a '<model>_recalibrated' choice whose 'full'
+map in int_customer_clv_recalibration was learned; without a holdout choice the first fitted of
+bg_nbd, pareto_nbd, mbg_nbd) gives P(alive), the probability of no purchase in the next var
+churn_horizon_days (the churn probability; recalibrated when the choice is), expected purchases in the next 90 and 365 days; the
+Gamma-Gamma fit the expected value of a purchase (the population mean p*gamma/(q-1) without a usable
+repeat value); and CLV = sum over the next var clv_horizon_months months of expected value x
+expected purchases in the month, discounted at var clv_monthly_discount_rate a month.
+clv_method says how the value was obtained: '<model>_gamma_gamma', or 'heuristic' when no fit could
+be used or a prediction was not a finite non-negative number (the marts then use the heuristic).
 """
 
 from __future__ import annotations
@@ -13,54 +19,97 @@ import numpy as np
 import pandas as pd
 
 DAYS_PER_MONTH = 365.25 / 12
+FALLBACK_ORDER = ("bg_nbd", "pareto_nbd", "mbg_nbd")
+SCORED = ["p_alive", "p_no_purchase_in_horizon", "expected_purchases_90d", "expected_purchases_365d",
+          "expected_average_order_value", "model_clv"]
 
 
-def _fit(fits: pd.DataFrame, model: str):
-    row = fits[(fits["model"] == model) & (fits["period"] == "full")]
-    return None if row.empty or row.iloc[0]["status"] != "fitted" else row.iloc[0]
+def _fitted(fits: pd.DataFrame, model: str):
+    from customer_value import fit_from_row
+
+    row = fits[(fits["model"] == model) & (fits["period"] == "full") & (fits["status"] == "fitted")]
+    return None if row.empty else fit_from_row(row.iloc[0])
+
+
+RECALIBRATED = "_recalibrated"
+
+
+def _recalibration(maps: pd.DataFrame, model: str):
+    from customer_value.recalibration import LogisticMap
+
+    row = maps[(maps["model"] == model) & (maps["period"] == "full") & (maps["status"] == "fitted")]
+    return None if row.empty else LogisticMap(float(row.iloc[0]["intercept"]), float(row.iloc[0]["slope"]))
+
+
+def candidates(comparison: pd.DataFrame) -> list[str]:
+    """Purchase models in order of preference: by holdout rank, then the fallback order."""
+    ranked = comparison[comparison["model_rank"].notna()].sort_values("model_rank")["score_name"].tolist()
+    return ranked + [name for name in FALLBACK_ORDER if name not in ranked]
+
+
+def discounted_value(fit, value, x, t_x, age, months: int, monthly_rate: float) -> np.ndarray:
+    """sum_k value (E[Y(k f)] - E[Y((k-1) f)]) / (1 + d)^k, k = 1..months, f = days per month."""
+    from customer_value import churn
+
+    total = np.zeros(x.shape)
+    previous = np.zeros(x.shape)
+    for k in range(1, months + 1):
+        current = churn.expected_purchases(fit, k * DAYS_PER_MONTH, x, t_x, age)
+        total += value * np.maximum(current - previous, 0.0) / (1.0 + monthly_rate) ** k
+        previous = np.maximum(current, previous)
+    return total
 
 
 def model(dbt, session):
-    from customer_value import discounted_clv, expected_average_value, expected_purchases, fit_from_row, p_alive
+    from customer_value import churn, expected_average_value, fit_from_row
 
     dbt.config(materialized="table", tags=["python_model"])
     horizon_months = int(dbt.config.get("horizon_months"))
     discount_rate = float(dbt.config.get("monthly_discount_rate"))
+    churn_days = float(dbt.config.get("churn_horizon_days"))
 
-    summary = dbt.ref("int_customer_clv_summary").df()
-    fits = dbt.ref("rpt_clv_model_fit").df()
-    x = summary["x"].to_numpy(float)
-    t_x = summary["t_x"].to_numpy(float)
-    age = summary["t_age"].to_numpy(float)
+    summary = dbt.ref("int_customer_clv_summary").df().sort_values("customer_id", ignore_index=True)
+    fits = dbt.ref("int_customer_clv_fits").df()
+    comparison = dbt.ref("int_customer_clv_model_comparison").df()
+    maps = dbt.ref("int_customer_clv_recalibration").df()
+    x, t_x, age = (summary[name].to_numpy(float) for name in ("x", "t_x", "t_age"))
     zbar = summary["mean_repeat_value"].to_numpy(float)
 
     out = pd.DataFrame({"customer_id": summary["customer_id"]})
-    for column in ["p_alive", "expected_purchases_90d", "expected_purchases_365d",
-                   "expected_average_order_value", "model_clv"]:
+    for column in SCORED:
         out[column] = np.nan
+    out["purchase_model"] = ""
     out["clv_method"] = "heuristic"
 
-    bgnbd_row, gg_row = _fit(fits, "bg_nbd"), _fit(fits, "gamma_gamma")
-    if bgnbd_row is None:
+    chosen = None
+    for candidate in candidates(comparison):
+        base = candidate.removesuffix(RECALIBRATED)
+        fit = _fitted(fits, base)
+        mapping = _recalibration(maps, base) if candidate.endswith(RECALIBRATED) else (lambda p: p)
+        if fit is not None and mapping is not None:
+            chosen = (candidate, base, fit, mapping)
+            break
+    if chosen is None or not len(out):
         return out
-    bgnbd = fit_from_row(bgnbd_row)
-    out["p_alive"] = p_alive(bgnbd, x, t_x, age)
-    out["expected_purchases_90d"] = expected_purchases(bgnbd, 90.0, x, t_x, age)
-    out["expected_purchases_365d"] = expected_purchases(bgnbd, 365.0, x, t_x, age)
-    if gg_row is None:
+    candidate, name, fit, mapping = chosen
+    out["purchase_model"] = candidate
+    out["p_alive"] = churn.p_alive(fit, x, t_x, age)
+    out["p_no_purchase_in_horizon"] = mapping(churn.prob_no_purchase(fit, churn_days, x, t_x, age))
+    out["expected_purchases_90d"] = churn.expected_purchases(fit, 90.0, x, t_x, age)
+    out["expected_purchases_365d"] = churn.expected_purchases(fit, 365.0, x, t_x, age)
+    gg_row = fits[(fits["model"] == "gamma_gamma") & (fits["period"] == "full") & (fits["status"] == "fitted")]
+    if gg_row.empty:
         return out
-    gamma_gamma = fit_from_row(gg_row)
+    gamma_gamma = fit_from_row(gg_row.iloc[0])
     # A customer without a usable repeat value (no repeat purchase, or repeat value <= 0) gets the
     # population mean M = p*gamma/(q-1): with zbar = M the Gamma-Gamma expectation is M for any x.
     population_mean = gamma_gamma.p * gamma_gamma.gamma / (gamma_gamma.q - 1)
     usable = (x > 0) & np.isfinite(zbar) & (zbar > 0)
-    value_z = np.where(usable, zbar, population_mean)
-    out["expected_average_order_value"] = expected_average_value(gamma_gamma, x, value_z)
-    out["model_clv"] = discounted_clv(bgnbd, gamma_gamma, x, t_x, age, value_z, horizon_months,
-                                      discount_rate, DAYS_PER_MONTH)
-    scored = ["p_alive", "expected_purchases_90d", "expected_purchases_365d", "expected_average_order_value",
-              "model_clv"]
-    valid = np.isfinite(out[scored].to_numpy()).all(axis=1) & (out[scored].to_numpy() >= 0).all(axis=1)
-    out.loc[valid, "clv_method"] = "bg_nbd_gamma_gamma"
-    out.loc[~valid, scored] = np.nan
+    value = expected_average_value(gamma_gamma, x, np.where(usable, zbar, population_mean))
+    out["expected_average_order_value"] = value
+    out["model_clv"] = discounted_value(fit, value, x, t_x, age, horizon_months, discount_rate)
+    numbers = out[SCORED].to_numpy()
+    valid = np.isfinite(numbers).all(axis=1) & (numbers >= 0).all(axis=1)
+    out.loc[valid, "clv_method"] = f"{name}_gamma_gamma"
+    out.loc[~valid, SCORED] = np.nan
     return out

@@ -1,38 +1,94 @@
 {#-
-    Churn per customer with a paid order: BG/NBD's probability that the customer is still active
-    (P(alive)) and churn probability = 1 - P(alive), a risk band (high below var
-    churn_high_risk_below_p_alive, medium below churn_medium_risk_below_p_alive, else low), beside the
-    customer-intelligence service's rule-based churn probability and the lifecycle segment. Where the
-    fit failed (clv_method 'heuristic'), churn_probability falls back to the rule-based one.
+    Churn per customer with a paid order, as the business means it: churn_probability is the
+    probability that the customer makes no purchase in the next var churn_horizon_days days
+    (docs/customer-value.md).
+    - Non-contractual purchases: P(no purchase in the horizon | x, t_x, T) from the purchase model
+      chosen on the holdout (int_customer_clv_scores).
+    - Subscriptions are contracts: the probability that every contract has ended by the end of the
+      horizon, projected with sBG (int_customer_subscriptions); a lapsed contract has ended.
+    - A customer with both: the product (the two taken as independent).
+    Where a part could not be scored (a fit failed) the rule-based probability stands in, and
+    churn_method says 'rule'. p_alive (the purchase model's probability that the customer has not
+    dropped out) is kept beside it: it is not a churn probability (a one-time buyer has P(alive) = 1
+    under BG/NBD however long ago they bought). Risk bands on churn_probability: high from var
+    churn_high_risk_from, medium from var churn_medium_risk_from, low below.
 -#}
 with
+
+customers as (
+    select * from {{ ref('fct_customer_lifecycle') }}
+    where paid_orders > 0
+),
 
 scores as (
     select * from {{ ref('int_customer_clv_scores') }}
 ),
 
-lifecycle as (
-    select * from {{ ref('fct_customer_lifecycle') }}
+subscriptions as (
+    select * from {{ ref('int_customer_subscriptions') }}
+),
+
+combined as (
+    select
+        customers.customer_id,
+        customers.as_of_date,
+        customers.rule_churn_probability,
+        customers.lifecycle_segment,
+        customers.days_since_last_purchase,
+        scores.purchase_model,
+        scores.p_alive,
+        scores.p_no_purchase_in_horizon,
+        subscriptions.contract_churn_probability,
+        subscriptions.contract_method,
+        coalesce(subscriptions.active_subscription_contracts, 0) as active_subscription_contracts,
+        scores.customer_id is not null as has_purchases,
+        subscriptions.customer_id is not null as has_subscription,
+        (scores.customer_id is not null and scores.p_no_purchase_in_horizon is null)
+        or (subscriptions.customer_id is not null and subscriptions.contract_churn_probability is null)
+            as is_rule_fallback
+    from customers
+    left join scores on customers.customer_id = scores.customer_id
+    left join subscriptions on customers.customer_id = subscriptions.customer_id
+),
+
+probabilities as (
+    select
+        *,
+        case
+            when is_rule_fallback then cast(rule_churn_probability as {{ type_double() }})
+            else coalesce(p_no_purchase_in_horizon, 1.0) * coalesce(contract_churn_probability, 1.0)
+        end as churn_probability,
+        case
+            when is_rule_fallback then 'rule'
+            when has_purchases and has_subscription then purchase_model || '+' || contract_method
+            when has_purchases then purchase_model
+            else contract_method
+        end as churn_method
+    from combined
 ),
 
 final as (
     select
-        scores.customer_id,
-        lifecycle.as_of_date,
-        scores.p_alive,
-        coalesce(1 - scores.p_alive, lifecycle.rule_churn_probability) as churn_probability,
+        customer_id,
+        as_of_date,
+        {{ var('churn_horizon_days') }} as churn_horizon_days,
+        p_alive,
+        p_no_purchase_in_horizon as purchase_churn_probability,
+        contract_churn_probability,
+        churn_probability,
         case
-            when scores.p_alive is null then 'unknown'
-            when scores.p_alive < {{ var('churn_high_risk_below_p_alive') }} then 'high'
-            when scores.p_alive < {{ var('churn_medium_risk_below_p_alive') }} then 'medium'
+            when churn_probability >= {{ var('churn_high_risk_from') }} then 'high'
+            when churn_probability >= {{ var('churn_medium_risk_from') }} then 'medium'
             else 'low'
         end as churn_risk_band,
-        case when scores.p_alive is null then 'rule' else 'bg_nbd' end as churn_method,
-        lifecycle.rule_churn_probability,
-        lifecycle.lifecycle_segment,
-        lifecycle.days_since_last_purchase
-    from scores
-    inner join lifecycle on scores.customer_id = lifecycle.customer_id
+        churn_method,
+        purchase_model,
+        rule_churn_probability,
+        lifecycle_segment,
+        days_since_last_purchase,
+        active_subscription_contracts,
+        has_subscription
+    from probabilities
 )
 
 select * from final

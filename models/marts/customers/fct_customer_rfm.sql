@@ -4,7 +4,9 @@
     Scores 1-5 by quintile of the customers' rank (macro quintile_score, docs/customer-marts.md),
     ranking from worst to best (longest recency, fewest orders, least spend first). Ties share the
     rank of the first of them, so equal values always get equal scores and a large tie takes the
-    score of the quintile it starts in. No id breaks a tie: the scores depend only on the values.
+    score of the quintile it starts in; no score is skipped after it (macro gap_free_score: a value
+    scores at most one more than the value below it). No id breaks a tie: the scores depend only on
+    the values.
     The segment comes from seed rfm_segments by the RFM code.
 -#}
 with
@@ -28,8 +30,23 @@ ranked as (
         rank() over (order by days_since_last_purchase desc) as recency_rank,
         rank() over (order by paid_orders) as frequency_rank,
         rank() over (order by total_spent_reporting) as monetary_rank,
+        dense_rank() over (order by days_since_last_purchase desc) as recency_value_rank,
+        dense_rank() over (order by paid_orders) as frequency_value_rank,
+        dense_rank() over (order by total_spent_reporting) as monetary_value_rank,
         count(*) over () as customers
     from summary
+),
+
+based as (
+    select
+        *,
+        {{ quintile_score('recency_rank', 'customers') }} as recency_base_score,
+        {{ quintile_score('frequency_rank', 'customers') }} as frequency_base_score,
+        {{ quintile_score('monetary_rank', 'customers') }} as monetary_base_score,
+        max(recency_value_rank) over () as recency_values,
+        max(frequency_value_rank) over () as frequency_values,
+        max(monetary_value_rank) over () as monetary_values
+    from ranked
 ),
 
 scored as (
@@ -39,10 +56,10 @@ scored as (
         recency_days,
         frequency,
         monetary_reporting,
-        {{ quintile_score('recency_rank', 'customers') }} as recency_score,
-        {{ quintile_score('frequency_rank', 'customers') }} as frequency_score,
-        {{ quintile_score('monetary_rank', 'customers') }} as monetary_score
-    from ranked
+        {{ gap_free_score('recency_base_score', 'recency_value_rank', 'recency_values') }} as recency_score,
+        {{ gap_free_score('frequency_base_score', 'frequency_value_rank', 'frequency_values') }} as frequency_score,
+        {{ gap_free_score('monetary_base_score', 'monetary_value_rank', 'monetary_values') }} as monetary_score
+    from based
 ),
 
 final as (

@@ -114,8 +114,12 @@ identified as (
         erased.customer_id is not null as is_customer_erased,
         customer_ids.customer_id as resolved_customer_id,
         cast(shared.net_amount - shared.partner_share_amount as decimal(18, 2)) as platform_commission_amount,
-        -- a float, as every rate here (DuckDB divides decimals in floating point)
-        cast(order_fx.usd_per_unit as {{ type_double() }}) / reporting_fx.usd_per_unit as fx_rate
+        -- a float, as every rate here (DuckDB divides decimals in floating point); an order in the
+        -- reporting currency needs no rate (CDNOW's 1997 dollars predate the seed's months)
+        case
+            when shared.currency_code = '{{ var("reporting_currency") }}' then cast(1 as {{ type_double() }})
+            else cast(order_fx.usd_per_unit as {{ type_double() }}) / reporting_fx.usd_per_unit
+        end as fx_rate
     from shared
     left join customer_ids on shared.customer_record_id = customer_ids.customer_record_id
     left join erased on customer_ids.customer_id = erased.customer_id

@@ -1,0 +1,101 @@
+"""Each churn score against the holdout, and the purchase model chosen by that evidence.
+
+One row per score of int_customer_clv_holdout_scores (the three purchase models, each also
+recalibrated, and the naive baselines), scored against "no purchase in the holdout" (package customer_value.metrics): AUC (any
+ranking), and for probabilities the Brier score, log-loss, mean absolute calibration error over
+deciles, mean predicted against observed rate; for the models the predicted against actual holdout
+purchases. A purchase model whose calibration fit failed is a row with status 'failed'.
+
+The choice (customer_value.churn.CRITERION): the fitted model with the lowest holdout log-loss;
+models within 0.001 of it are tied and the higher AUC wins. model_rank orders the fitted models by
+that rule (1 = chosen); int_customer_clv_scores uses the best-ranked model whose full-period fit
+succeeded. beats_baselines (on the chosen row): its AUC is at least every baseline's and its Brier
+score at most every probability baseline's; the build warns when it is false
+(tests/customer_value/chosen_churn_model_beats_the_baselines.sql).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+PURCHASE_MODELS = ("bg_nbd", "mbg_nbd", "pareto_nbd")
+TIE = 1e-3
+
+
+def _score(group: pd.DataFrame) -> dict:
+    from customer_value import metrics
+
+    outcome = group["has_no_holdout_purchase"].to_numpy(bool)
+    score = group["churn_score"].to_numpy(float)
+    row = {"customers": len(group), "observed_no_purchase_rate": float(outcome.mean()),
+           "auc": metrics.auc(score, outcome), "actual_purchases": float(group["holdout_purchases"].sum())}
+    if bool(group["is_probability"].iloc[0]):
+        row.update(brier_score=metrics.brier(score, outcome), log_loss=metrics.log_loss(score, outcome),
+                   calibration_error=metrics.calibration_error(score, outcome),
+                   mean_predicted_no_purchase=float(score.mean()))
+    predicted = group["predicted_purchases"].to_numpy(float)
+    if np.isfinite(predicted).all():
+        row.update(predicted_purchases=float(predicted.sum()),
+                   purchases_mean_absolute_error=float(np.abs(predicted - group["holdout_purchases"]).mean()))
+    return row
+
+
+def model(dbt, session):
+    from customer_value import churn
+
+    dbt.config(materialized="table", tags=["python_model"])
+    scores = dbt.ref("int_customer_clv_holdout_scores").df().sort_values(["score_name", "customer_id"],
+                                                                         ignore_index=True)
+    fits = dbt.ref("int_customer_clv_fits").df()
+    maps = dbt.ref("int_customer_clv_recalibration").df()
+    rows = []
+    for name in PURCHASE_MODELS:
+        fit = fits[(fits["model"] == name) & (fits["period"] == "calibration")]
+        status = fit["status"].iloc[0] if len(fit) else "failed"
+        message = fit["message"].iloc[0] if len(fit) else "not fitted"
+        mapped = maps[(maps["model"] == name) & (maps["period"] == "calibration")]
+        if status != "fitted":
+            map_status, map_message = status, message
+        elif mapped.empty:
+            map_status, map_message = "failed", "no recalibration map"
+        else:
+            map_status, map_message = mapped["status"].iloc[0], mapped["message"].iloc[0]
+        for score_name, score_status, score_message in ((name, status, message),
+                                                         (f"{name}_recalibrated", map_status, map_message)):
+            group = scores[scores["score_name"] == score_name]
+            row = {"score_name": score_name, "score_kind": "model", "status": score_status, "message": score_message}
+            if score_status == "fitted" and len(group):
+                row.update(_score(group))
+            rows.append(row)
+    for name, group in scores[scores["score_kind"] == "baseline"].groupby("score_name", sort=True):
+        kind = "probability" if bool(group["is_probability"].iloc[0]) else "ranking only"
+        rows.append({"score_name": name, "score_kind": "baseline", "status": "score", "message": kind,
+                     **_score(group)})
+    frame = pd.DataFrame(rows).reindex(columns=[
+        "score_name", "score_kind", "status", "message", "customers", "observed_no_purchase_rate",
+        "mean_predicted_no_purchase", "auc", "brier_score", "log_loss", "calibration_error",
+        "actual_purchases", "predicted_purchases", "purchases_mean_absolute_error"])
+
+    # the choice: lowest log-loss, ties within TIE broken by the higher AUC (churn.CRITERION)
+    candidates = frame[(frame["score_kind"] == "model") & frame["log_loss"].notna()].copy()
+    best = candidates["log_loss"].min()
+    candidates["tied"] = candidates["log_loss"] <= best + TIE
+    candidates["order"] = np.where(candidates["tied"], -candidates["auc"], candidates["log_loss"])
+    ranked = candidates.sort_values(["tied", "order", "score_name"], ascending=[False, True, True])
+    frame["model_rank"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    for rank, index in enumerate(ranked.index, start=1):
+        frame.loc[index, "model_rank"] = rank
+    frame["is_chosen"] = (frame["model_rank"] == 1).fillna(False).astype(bool)
+    baselines = frame[frame["score_kind"] == "baseline"]
+    frame["beats_baselines"] = pd.array([pd.NA] * len(frame), dtype="boolean")
+    if frame["is_chosen"].any():
+        chosen = frame[frame["is_chosen"]].iloc[0]
+        beats = bool((chosen["auc"] >= baselines["auc"].dropna()).all()
+                     and (chosen["brier_score"] <= baselines["brier_score"].dropna()).all())
+        frame.loc[frame["is_chosen"], "beats_baselines"] = beats
+    frame["criterion"] = churn.CRITERION
+    for column in ("score_name", "score_kind", "status", "message", "criterion"):
+        frame[column] = frame[column].fillna("").astype(str)
+    frame["customers"] = frame["customers"].astype("Int64")
+    return frame

@@ -21,9 +21,29 @@
     build with the engine's message naming the file.
 -#}
 {% macro create_landing_relations() -%}
-    {%- if execute -%}
+    {%- if execute and _command_reads_landing() -%}
         {%- do adapter.dispatch('create_landing_relations', 'customer_warehouse')(_landing_tables()) -%}
     {%- endif -%}
+{%- endmacro %}
+
+{#- Whether this command reads the landing files: a selected node depends on a landing source (a base
+    model, or a test such as rows_accounted_for). `dbt seed`, `dbt docs generate`, or a run of models
+    downstream of staging need no landing files, so they neither read nor require them. -#}
+{% macro _command_reads_landing() -%}
+    {%- if flags.WHICH in ['generate', 'compile', 'parse', 'list', 'ls'] -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set landing_sources = [] -%}
+    {%- for node in graph.sources.values() if (node.config.meta or {}).get('landing_files') -%}
+        {%- do landing_sources.append(node.unique_id) -%}
+    {%- endfor -%}
+    {%- for unique_id in selected_resources -%}
+        {%- set node = graph.nodes.get(unique_id) -%}
+        {%- if node and (node.depends_on.nodes | select('in', landing_sources) | list | length) > 0 -%}
+            {{ return(true) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(false) }}
 {%- endmacro %}
 
 

@@ -24,6 +24,7 @@ import argparse
 import csv
 import importlib.resources
 import os
+import secrets
 import sys
 import tempfile
 from pathlib import Path
@@ -88,6 +89,9 @@ def land(data_set: str, raw_dir: Path) -> int:
 def build(raw_dir: Path, duckdb_path: Path) -> None:
     from dbt.cli.main import dbtRunner
 
+    # CDNOW has no partners: a one-off secret lets the build write (unused) partner keys on data that is not the
+    # demo's, which refuses the demo secret (docs/privacy.md); a secret already set is kept
+    os.environ.setdefault("PARTNER_HASH_SECRET", secrets.token_hex(32))
     os.environ["RAW_DATA_DIR"] = str(raw_dir)
     os.environ["DUCKDB_PATH"] = str(duckdb_path)
     work = duckdb_path.parent / "dbt"

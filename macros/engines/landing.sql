@@ -27,14 +27,15 @@
 {%- endmacro %}
 
 {#- Whether this command reads the landing files: a selected node depends on a landing source (a base
-    model, or a test such as rows_accounted_for). `dbt seed`, `dbt docs generate`, or a run of models
+    model, or a test such as rows_accounted_for) or on what the hook writes (source `landing`). `dbt seed`, `dbt docs generate`, or a run of models
     downstream of staging need no landing files, so they neither read nor require them. -#}
 {% macro _command_reads_landing() -%}
     {%- if flags.WHICH in ['generate', 'compile', 'parse', 'list', 'ls'] -%}
         {{ return(false) }}
     {%- endif -%}
     {%- set landing_sources = [] -%}
-    {%- for node in graph.sources.values() if (node.config.meta or {}).get('landing_files') -%}
+    {%- for node in graph.sources.values()
+        if (node.config.meta or {}).get('landing_files') or node.source_name == 'landing' -%}
         {%- do landing_sources.append(node.unique_id) -%}
     {%- endfor -%}
     {%- for unique_id in selected_resources -%}

@@ -76,15 +76,16 @@ def test_unchanged_files_are_not_reloaded_and_changes_match_a_fresh_build(landin
     assert _loaded_files(_run(duckdb_path)) == set()
     assert _landing_state(duckdb_path) == before
 
-    # changed (rows appended), removed, added, and rewritten at the same size with another time
+    # next to an unchanged file of the same table: one changed (rows appended) and one added
+    # (kajabi contacts), one removed (paypal); alone: one rewritten at the same size, another time (zoho)
     kajabi = landing_copy / "kajabi"
     contacts = sorted(kajabi.glob("contacts_*.csv"))
     appended = contacts[-1]
     lines = appended.read_bytes().splitlines(keepends=True)
     appended.write_bytes(b"".join(lines + lines[1:3]))
-    removed = contacts[0]
     added = kajabi / "contacts_2099-01-01.csv"
-    shutil.copy(removed, added)
+    shutil.copy(appended, added)
+    removed = sorted((landing_copy / "paypal").glob("activity_*.csv"))[-1]
     removed.unlink()
     same_size = landing_copy / "zoho" / "contacts.csv"
     data = same_size.read_bytes()
@@ -101,7 +102,9 @@ def test_unchanged_files_are_not_reloaded_and_changes_match_a_fresh_build(landin
     assert after == _landing_state(fresh_path)
     with duckdb.connect(str(duckdb_path), read_only=True) as con:
         per_file = dict(con.execute("select filename, count(*) from kajabi.contacts group by filename").fetchall())
+        paypal_files = {row[0] for row in con.execute("select distinct filename from paypal.transactions").fetchall()}
         cached = {row[0] for row in con.execute("select file from landing.landing_file_cache").fetchall()}
-    assert str(removed) not in per_file and str(removed) not in cached
+    assert str(removed) not in paypal_files and str(removed) not in cached
+    assert str(contacts[0]) in per_file
     assert per_file[str(appended)] == count_file_rows(appended)
     assert per_file[str(added)] == count_file_rows(added)

@@ -16,6 +16,12 @@
     except tab, line feed and carriage return) are removed from every field. The build stops, with
     one line naming the file, when a source table matches no file, or when a CSV file's rows cannot
     be accounted for (an unterminated quote swallows the rest of the file).
+
+    Cost (docs/benchmarks.md): each file is read as a stream, never held whole in memory; only a file
+    with lines that are not UTF-8 has its bytes read to choose Latin-1 or quarantine. A file unchanged
+    since it was last looked at (same path, size, modification time and source definition, recorded
+    in landing.landing_file_cache) is not read again: a CSV file's rows and rejected lines stay in
+    their tables, a JSON Lines file keeps its recorded fate. Delete that table to force a re-read.
 -#}
 {% macro duckdb__create_landing_relations(tables) -%}
     {%- set root = landing_root() -%}

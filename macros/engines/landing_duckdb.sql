@@ -16,6 +16,12 @@
     except tab, line feed and carriage return) are removed from every field. The build stops, with
     one line naming the file, when a source table matches no file, or when a CSV file's rows cannot
     be accounted for (an unterminated quote swallows the rest of the file).
+
+    Cost (docs/benchmarks.md): each file is read as a stream, never held whole in memory; only a file
+    with lines that are not UTF-8 has its bytes read to choose Latin-1 or quarantine. A file unchanged
+    since it was last looked at (same path, size, modification time and source definition, recorded
+    in landing.landing_file_cache) is not read again: a CSV file's rows and rejected lines stay in
+    their tables, a JSON Lines file keeps its recorded fate. Delete that table to force a re-read.
 -#}
 {% macro duckdb__create_landing_relations(tables) -%}
     {%- set root = landing_root() -%}
@@ -31,7 +37,13 @@
     {%- set inventory = [] -%}
     {%- set claimed = [] -%}
     {%- do run_query(
-        'create or replace table landing.landing_rejected_lines (source_system varchar, source_table varchar,'
+        'create table if not exists landing.landing_file_cache (source_system varchar, source_table varchar,'
+        ~ ' file varchar, size bigint, modified timestamp with time zone, signature varchar,'
+        ~ ' loaded_at timestamp with time zone, status varchar, reason varchar, encoding varchar,'
+        ~ ' missing_columns varchar, extra_columns varchar, rows_read bigint, rejected_lines bigint, raw_lines bigint)'
+    ) -%}
+    {%- do run_query(
+        'create table if not exists landing.landing_rejected_lines (source_system varchar, source_table varchar,'
         ~ ' source_file varchar, source_line bigint, error_type varchar, error_message varchar, raw_line varchar,'
         ~ ' checked_at timestamp)'
     ) -%}
@@ -55,6 +67,13 @@
         {%- do exceptions.warn('landing file ' ~ file ~ ' is read by no source (listed as ignored in audit_landing_files)') -%}
         {%- do inventory.append({'file': file, 'status': 'ignored', 'reason': 'no source reads this file name'}) -%}
     {%- endfor -%}
+    {#- what is recorded for a source table no longer defined goes -#}
+    {%- set defined = [] -%}
+    {%- for table in tables %}{% do defined.append(string_literal(table.source_system ~ '.' ~ table.source_table)) %}{% endfor -%}
+    {%- for recorded in ['landing_file_cache', 'landing_rejected_lines'] -%}
+        {%- do run_query('delete from landing.' ~ recorded ~ ' where not list_contains([' ~ defined | join(', ')
+                         ~ ']::varchar[], source_system || \'.\' || source_table)') -%}
+    {%- endfor -%}
     {%- do _create_landing_files_table(inventory) -%}
 {%- endmacro %}
 
@@ -68,30 +87,58 @@
     {%- endfor -%}
 {%- endmacro %}
 
-{#- Decoding and header of each file, from its bytes (read_blob never fails on a file). -#}
+{#- Decoding, line count and header of each file. One streaming pass over all the files reads them
+    as UTF-8 lines (store_rejects: a line that is not UTF-8 is an INVALID ENCODING reject, not an
+    error) and counts the non-empty ones; only a file with such a reject has its bytes looked at
+    (read_blob) to tell Latin-1 from Windows-1252; the header is the first line, read with a limit. -#}
 {% macro _duckdb_landing_file_facts(files) -%}
     {%- set quoted = [] -%}
     {%- for file in files %}{% do quoted.append(string_literal(file)) %}{% endfor -%}
+    {%- set file_list = '[' ~ quoted | join(', ') ~ ']' -%}
     {%- set rows = run_query(
-        'select filename, try(decode(content)) is not null as is_utf8,'
-        ~ ' case when try(decode(content)) is null then regexp_matches(content::varchar, \'\\\\x[89][0-9A-F]\') end as has_c1,'
-        ~ ' case when try(decode(content)) is null then (length(content::varchar) - length(replace(content::varchar, \'\\x0A\', \'\'))) // 4 end as line_feeds,'
-        ~ ' (content[1:65536])::varchar as head'
-        ~ ' from read_blob([' ~ quoted | join(', ') ~ '])'
+        'drop table if exists landing_probe_errors; drop table if exists landing_probe_scans;\n'
+        ~ 'create or replace temp table landing_probe as select filename,'
+        ~ ' count(*) filter (where trim(line, chr(13)) != \'\') as physical_lines'
+        ~ ' from read_csv(' ~ file_list ~ ', ' ~ var('jsonl_reader_options') ~ ', encoding = \'utf-8\','
+        ~ ' store_rejects = true, rejects_table = \'landing_probe_errors\', rejects_scan = \'landing_probe_scans\')'
+        ~ ' group by filename;\n'
+        ~ 'select files.file, coalesce(landing_probe.physical_lines, 0),'
+        ~ ' exists (select 1 from landing_probe_errors as errors inner join landing_probe_scans as scans'
+        ~ ' on errors.scan_id = scans.scan_id and errors.file_id = scans.file_id'
+        ~ ' where scans.file_path = files.file and errors.error_type = \'INVALID ENCODING\') as not_utf8'
+        ~ ' from unnest(' ~ file_list ~ ') as files (file) left join landing_probe on landing_probe.filename = files.file'
     ) -%}
     {%- set facts = {} -%}
+    {%- set not_utf8 = [] -%}
     {%- for row in rows -%}
-        {%- set first_line = modules.re.sub('^\\\\xEF\\\\xBB\\\\xBF', '', row[4]).split('\\x0A')[0] -%}
-        {%- set first_line = modules.re.sub('(\\\\x0D)+$', '', first_line) -%}
+        {%- do facts.update({row[0]: {'encoding': 'utf-8', 'line_feeds': none, 'physical_lines': row[1], 'header': []}}) -%}
+        {%- if row[2] %}{% do not_utf8.append(string_literal(row[0])) %}{% endif -%}
+    {%- endfor -%}
+    {%- if not_utf8 -%}
+        {%- for row in run_query(
+            'select filename, regexp_matches(content::varchar, \'\\\\x[89][0-9A-F]\'),'
+            ~ ' (length(content::varchar) - length(replace(content::varchar, \'\\x0A\', \'\'))) // 4'
+            ~ ' from read_blob([' ~ not_utf8 | join(', ') ~ '])'
+        ) -%}
+            {%- do facts[row[0]].update({'encoding': none if row[1] else 'latin-1', 'line_feeds': row[2]}) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- for file in files if facts[file].encoding is not none -%}
+        {%- set read_lines = 'read_csv(' ~ string_literal(file) ~ ', ' ~ var('jsonl_reader_options')
+            ~ ', encoding = ' ~ string_literal(facts[file].encoding) ~ ')' -%}
+        {%- set result = run_query(
+            'select (select line from ' ~ read_lines ~ ' limit 1),'
+            ~ (' (select count(*) filter (where trim(line, chr(13)) != \'\') from ' ~ read_lines ~ ')'
+               if facts[file].encoding != 'utf-8' else ' null')
+        ).rows[0] -%}
+        {%- set first_line = modules.re.sub('^\\ufeff', '', result[0] or '') -%}
+        {%- set first_line = modules.re.sub('\\r+$', '', first_line) -%}
         {%- set header = [] -%}
         {%- for field in modules.re.findall('(?:^|,)("(?:[^"]|"")*"|[^,]*)', first_line) -%}
             {%- do header.append(field[1:-1].replace('""', '"') if field.startswith('"') and field.endswith('"') and field | length > 1 else field) -%}
         {%- endfor -%}
-        {%- do facts.update({row[0]: {
-            'encoding': 'utf-8' if row[1] else ('latin-1' if not row[2] else none),
-            'line_feeds': row[3],
-            'header': header,
-        }}) -%}
+        {%- do facts[file].update({'header': header}) -%}
+        {%- if result[1] is not none %}{% do facts[file].update({'physical_lines': result[1]}) %}{% endif -%}
     {%- endfor -%}
     {{ return(facts) }}
 {%- endmacro %}
@@ -99,11 +146,17 @@
 {#- Creates the source relation of one landing table from its files; returns their inventory rows. -#}
 {% macro _duckdb_load_landing_table(table, files) -%}
     {%- set relation = table.relation -%}
-    {%- set facts = _duckdb_landing_file_facts(files) -%}
     {%- set control = "'[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]'" -%}
+    {%- set signature = table.format ~ '|' ~ table.columns | join(',') ~ '|' ~ var('csv_reader_options') ~ '|' ~ var('jsonl_reader_options') -%}
+    {%- set known = _duckdb_landing_unchanged_files(table, files, signature) -%}
+    {%- set facts = _duckdb_landing_file_facts(files | reject('in', known) | list) if (files | reject('in', known) | list) else {} -%}
     {%- set inventory = [] -%}
     {%- set readable = [] -%}
     {%- for file in files -%}
+        {%- if file in known -%}
+            {%- set row = known[file] -%}
+            {%- if row.status == 'read' %}{% do readable.append(file) %}{% endif -%}
+        {%- else -%}
         {%- set fact = facts[file] -%}
         {%- set row = {'file': file, 'source_system': table.source_system, 'source_table': table.source_table,
                        'status': 'read', 'encoding': fact.encoding} -%}
@@ -125,14 +178,27 @@
             {%- endif -%}
             {%- do readable.append(file) -%}
         {%- endif -%}
+        {%- endif -%}
         {%- if row.status == 'quarantined' -%}
             {%- do exceptions.warn('landing file ' ~ file ~ ' quarantined: ' ~ row.reason) -%}
         {%- endif -%}
         {%- do inventory.append(row) -%}
     {%- endfor -%}
     {%- do run_query('create schema if not exists ' ~ relation.without_identifier()) -%}
-    {#- the relation is a view for JSON Lines and a table for CSV: drop what is there -#}
-    {%- do _duckdb_drop_if_exists(relation.schema, relation.identifier) -%}
+    {#- the relation is a view for JSON Lines and a table for CSV: drop what is there, except a CSV
+        table whose unchanged files are kept (their rows and rejected lines stay, the rest go) -#}
+    {%- set kept = [] -%}
+    {%- for file in readable if file in known and table.format == 'csv' %}{% do kept.append(string_literal(file)) %}{% endfor -%}
+    {%- set kept_list = '[' ~ kept | join(', ') ~ ']' if kept else '[]::varchar[]' -%}
+    {%- do run_query(
+        'delete from landing.landing_rejected_lines where source_system = ' ~ string_literal(table.source_system)
+        ~ ' and source_table = ' ~ string_literal(table.source_table) ~ ' and not list_contains(' ~ kept_list ~ ', source_file)'
+    ) -%}
+    {%- if kept -%}
+        {%- do run_query('delete from ' ~ relation ~ ' where not list_contains(' ~ kept_list ~ ', filename)') -%}
+    {%- else -%}
+        {%- do _duckdb_drop_if_exists(relation.schema, relation.identifier) -%}
+    {%- endif -%}
     {%- if table.format == 'jsonl' -%}
         {%- set selects = ['select cast(null as varchar) as line, cast(null as varchar) as filename where false'] -%}
         {%- for file in readable -%}
@@ -144,19 +210,92 @@
             {%- do selects.append(
                 'select ' ~ without_escaped ~ ' as line, filename from read_csv('
                 ~ string_literal(file) ~ ', ' ~ var('jsonl_reader_options') ~ ', encoding = '
-                ~ string_literal(facts[file].encoding) ~ ')'
+                ~ string_literal(inventory | selectattr('file', 'equalto', file) | map(attribute='encoding') | first) ~ ')'
             ) -%}
         {%- endfor -%}
         {%- do run_query('create view ' ~ relation ~ ' as ' ~ selects | join('\nunion all\n')) -%}
     {%- else -%}
         {%- set columns = [] -%}
         {%- for column in table.columns %}{% do columns.append(adapter.quote(column) ~ ' varchar') %}{% endfor -%}
-        {%- do run_query('create table ' ~ relation ~ ' (' ~ columns | join(', ') ~ ', filename varchar)') -%}
-        {%- for row in inventory if row.file in readable -%}
+        {%- if not kept -%}
+            {%- do run_query('create table ' ~ relation ~ ' (' ~ columns | join(', ') ~ ', filename varchar)') -%}
+        {%- endif -%}
+        {%- for row in inventory if row.file in readable and row.file not in known -%}
             {%- do _duckdb_load_csv_file(table, row.file, facts[row.file], control, row) -%}
         {%- endfor -%}
     {%- endif -%}
+    {%- for row in inventory if row.file in known and row.rejected_lines -%}
+        {%- do exceptions.warn('landing file ' ~ row.file ~ ': ' ~ row.rejected_lines ~ ' line(s) quarantined (unchanged since it was loaded)') -%}
+    {%- endfor -%}
+    {%- do _duckdb_record_landing_files(table, files, inventory, known, signature) -%}
     {{ return(inventory) }}
+{%- endmacro %}
+
+{#- The files of one landing table unchanged since they were last looked at, as {file: landing_files
+    row}: same path, size, modification time and source definition (columns, reader options) as
+    recorded in landing.landing_file_cache, modified at least 2 s before that look (the time stamp is
+    to the second: a file rewritten within the second it was read is looked at again), and, for
+    CSV, the landing table still there. Snapshots the files' size and time in landing_file_stats. -#}
+{% macro _duckdb_landing_unchanged_files(table, files, signature) -%}
+    {%- set quoted = [] -%}
+    {%- for file in files %}{% do quoted.append(string_literal(file)) %}{% endfor -%}
+    {%- do run_query(
+        'create or replace temp table landing_file_stats as select filename as file, size, last_modified as modified,'
+        ~ ' current_timestamp as checked_at from read_blob([' ~ quoted | join(', ') ~ '])'
+    ) -%}
+    {%- set table_kept = table.format != 'csv' or run_query(
+        'select count(*) from information_schema.tables where table_catalog = current_database()'
+        ~ ' and table_schema = ' ~ string_literal(table.relation.schema) ~ ' and table_name = '
+        ~ string_literal(table.relation.identifier) ~ ' and table_type = \'BASE TABLE\''
+    ).rows[0][0] > 0 -%}
+    {%- set known = {} -%}
+    {%- if table_kept -%}
+        {%- for row in run_query(
+            'select cache.file, cache.status, cache.reason, cache.encoding, cache.missing_columns, cache.extra_columns,'
+            ~ ' cache.rows_read, cache.rejected_lines, cache.raw_lines'
+            ~ ' from landing_file_stats as stats inner join landing.landing_file_cache as cache'
+            ~ ' on cache.file = stats.file and cache.size = stats.size and cache.modified = stats.modified'
+            ~ ' where cache.source_system = ' ~ string_literal(table.source_system)
+            ~ ' and cache.source_table = ' ~ string_literal(table.source_table)
+            ~ ' and cache.signature = ' ~ string_literal(signature)
+            ~ ' and stats.modified < cache.loaded_at - interval 2 second'
+        ) -%}
+            {%- do known.update({row[0]: {'file': row[0], 'source_system': table.source_system, 'source_table': table.source_table,
+                'status': row[1], 'reason': row[2], 'encoding': row[3], 'missing_columns': row[4], 'extra_columns': row[5],
+                'rows_read': row[6], 'rejected_lines': row[7], 'raw_lines': row[8]}}) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(known) }}
+{%- endmacro %}
+
+{#- Records the fate of one landing table's files in landing.landing_file_cache, with the size and
+    time snapshotted before they were read (a file rewritten since is looked at again next time). -#}
+{% macro _duckdb_record_landing_files(table, files, inventory, known, signature) -%}
+    {%- set values = [] -%}
+    {%- for row in inventory -%}
+        {%- set texts = [] -%}
+        {%- for column in ['file', 'status', 'reason', 'encoding', 'missing_columns', 'extra_columns'] -%}
+            {%- do texts.append(string_literal(row.get(column)) if row.get(column) is not none else 'null') -%}
+        {%- endfor -%}
+        {%- set numbers = [] -%}
+        {%- for column in ['rows_read', 'rejected_lines', 'raw_lines'] -%}
+            {%- do numbers.append('cast(' ~ (row.get(column) if row.get(column) is not none else 'null') ~ ' as bigint)') -%}
+        {%- endfor -%}
+        {%- do values.append('(' ~ texts | join(', ') ~ ', ' ~ numbers | join(', ') ~ ', ' ~ (row.file in known) ~ ')') -%}
+    {%- endfor -%}
+    {%- set this_table = 'source_system = ' ~ string_literal(table.source_system) ~ ' and source_table = ' ~ string_literal(table.source_table) -%}
+    {%- do run_query(
+        'create or replace temp table landing_cache_before as select * from landing.landing_file_cache where ' ~ this_table ~ ';\n'
+        ~ 'delete from landing.landing_file_cache where ' ~ this_table ~ ';\n'
+        ~ 'insert into landing.landing_file_cache select ' ~ string_literal(table.source_system) ~ ', '
+        ~ string_literal(table.source_table) ~ ', fates.file, stats.size, stats.modified, ' ~ string_literal(signature) ~ ','
+        ~ ' case when fates.reused then before.loaded_at else stats.checked_at end, fates.status, fates.reason,'
+        ~ ' fates.encoding, fates.missing_columns, fates.extra_columns, fates.rows_read, fates.rejected_lines, fates.raw_lines'
+        ~ ' from (values ' ~ values | join(', ') ~ ') as fates (file, status, reason, encoding, missing_columns,'
+        ~ ' extra_columns, rows_read, rejected_lines, raw_lines, reused)'
+        ~ ' inner join landing_file_stats as stats on stats.file = fates.file'
+        ~ ' left join landing_cache_before as before on before.file = fates.file'
+    ) -%}
 {%- endmacro %}
 
 {#- Appends one CSV file to its landing table by its own header, and its unreadable lines to
@@ -176,30 +315,35 @@
         ~ header_types | join(', ') ~ '}, encoding = ' ~ string_literal(fact.encoding)
         ~ ', filename = true, store_rejects = true, rejects_table = \'landing_reject_errors\','
         ~ ' rejects_scan = \'landing_reject_scans\')' -%}
-    {%- set newlines = [] -%}
-    {%- for column in fact.header -%}
-        {%- do newlines.append('coalesce(length(' ~ adapter.quote(column) ~ ') - length(replace(' ~ adapter.quote(column) ~ ', chr(10), \'\')), 0)') -%}
-    {%- endfor -%}
+    {#- straight into the landing table (no copy held in memory); a file with more non-empty physical
+        lines than rows, rejects and header is read again to count the line feeds inside quoted fields -#}
     {%- set counts = run_query(
         'drop table if exists landing_reject_errors; drop table if exists landing_reject_scans;\n'
-        ~ 'create or replace temp table landing_file_rows as select * from ' ~ read ~ ';\n'
-        ~ 'insert into ' ~ table.relation ~ ' select ' ~ projection | join(', ') ~ ', filename from landing_file_rows;\n'
+        ~ 'insert into ' ~ table.relation ~ ' select ' ~ projection | join(', ') ~ ', filename from ' ~ read ~ ';\n'
         ~ 'insert into landing.landing_rejected_lines select ' ~ string_literal(table.source_system) ~ ', '
         ~ string_literal(table.source_table) ~ ', ' ~ string_literal(file) ~ ', line, min(error_type),'
         ~ ' min(error_message), min(csv_line), current_timestamp::timestamp from landing_reject_errors group by line;\n'
-        ~ 'select (select count(*) from landing_file_rows) as rows_read,'
+        ~ 'select (select count(*) from ' ~ table.relation ~ ' where filename = ' ~ string_literal(file) ~ ') as rows_read,'
         ~ ' (select count(distinct line) from landing_reject_errors) as rejected_lines,'
-        ~ ' (select min(line) from landing_reject_errors) as first_rejected_line,'
-        ~ ' (select coalesce(sum(' ~ newlines | join(' + ') ~ '), 0) from landing_file_rows) as quoted_line_feeds,'
-        ~ ' (select count(line) from read_csv(' ~ string_literal(file) ~ ', ' ~ var('jsonl_reader_options')
-        ~ ', encoding = ' ~ string_literal(fact.encoding) ~ ') where trim(line, chr(13)) != \'\') as physical_lines'
+        ~ ' (select min(line) from landing_reject_errors) as first_rejected_line'
     ).rows[0] -%}
-    {%- set rows_read, rejected, first_rejected, quoted_line_feeds, physical_lines = counts -%}
-    {%- if rows_read + rejected + 1 + quoted_line_feeds < physical_lines -%}
-        {{ exceptions.raise_compiler_error(
-            'landing file ' ~ file ~ ': line ' ~ (first_rejected or '?') ~ ': ' ~ (physical_lines - rows_read - rejected - 1 - quoted_line_feeds)
-            ~ ' line(s) could not be read as CSV rows (an unterminated quote?): fix the file or re-export it'
-        ) }}
+    {%- set rows_read, rejected, first_rejected = counts -%}
+    {%- set physical_lines = fact.physical_lines -%}
+    {%- if rows_read + rejected + 1 < physical_lines -%}
+        {%- set newlines = [] -%}
+        {%- for column in fact.header -%}
+            {%- do newlines.append('coalesce(length(' ~ adapter.quote(column) ~ ') - length(replace(' ~ adapter.quote(column) ~ ', chr(10), \'\')), 0)') -%}
+        {%- endfor -%}
+        {%- set quoted_line_feeds = run_query(
+            'select coalesce(sum(' ~ newlines | join(' + ') ~ '), 0) from '
+            ~ read.replace('landing_reject_errors', 'landing_recount_errors').replace('landing_reject_scans', 'landing_recount_scans')
+        ).rows[0][0] -%}
+        {%- if rows_read + rejected + 1 + quoted_line_feeds < physical_lines -%}
+            {{ exceptions.raise_compiler_error(
+                'landing file ' ~ file ~ ': line ' ~ (first_rejected or '?') ~ ': ' ~ (physical_lines - rows_read - rejected - 1 - quoted_line_feeds)
+                ~ ' line(s) could not be read as CSV rows (an unterminated quote?): fix the file or re-export it'
+            ) }}
+        {%- endif -%}
     {%- endif -%}
     {%- do row.update({'rows_read': rows_read, 'rejected_lines': rejected}) -%}
     {%- if rejected > 0 -%}

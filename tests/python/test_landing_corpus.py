@@ -242,7 +242,8 @@ def test_a_relative_landing_path_reaches_the_engine_absolute(landing_copy: Path,
     monkeypatch.setenv("RAW_DATA_DIR", "./raw/../raw")
     run_dbt(["run", "--select", "stg_landing__files"], duckdb_path)
     paths = [Path(row[0]) for row in _query(duckdb_path, "select file_path from staging.stg_landing__files")]
-    assert len(paths) == 17
+    files = [path for path in landing_copy.rglob("*") if path.is_file() and not path.name.startswith(".")]
+    assert len(paths) == len(files) > 10
     assert all(path.is_absolute() and path.parent.parent == landing_copy for path in paths), paths[:3]
 
 

@@ -56,12 +56,25 @@
             {%- do claimed.append(file) -%}
         {%- endfor -%}
         {%- if files | length == 0 -%}
-            {{ exceptions.raise_compiler_error(
-                'source ' ~ table.source_system ~ '.' ~ table.source_table ~ ': no landing file matches '
-                ~ table.glob ~ ' (RAW_DATA_DIR is ' ~ root ~ ')'
-            ) }}
+            {#- a system the organisation does not use has no files in its folder: built empty, with a
+                warning; a landing folder without any file (a wrong RAW_DATA_DIR), or a system's folder
+                whose files all miss the table's pattern, stops the build -#}
+            {%- set in_folder = [] -%}
+            {%- for file in all_files if file.startswith(folder ~ '/') -%}{%- do in_folder.append(file) -%}{%- endfor -%}
+            {%- if all_files | length == 0 or in_folder | length > 0 -%}
+                {{ exceptions.raise_compiler_error(
+                    'source ' ~ table.source_system ~ '.' ~ table.source_table ~ ': no landing file matches '
+                    ~ table.glob ~ ' (RAW_DATA_DIR is ' ~ root ~ ')'
+                ) }}
+            {%- endif -%}
+            {%- do exceptions.warn(
+                'source ' ~ table.source_system ~ '.' ~ table.source_table ~ ': no file under ' ~ folder
+                ~ '/, so it is built empty (a system this organisation does not use)'
+            ) -%}
+            {%- do _duckdb_empty_landing_table(table) -%}
+        {%- else -%}
+            {%- do inventory.extend(_duckdb_load_landing_table(table, files)) -%}
         {%- endif -%}
-        {%- do inventory.extend(_duckdb_load_landing_table(table, files)) -%}
     {%- endfor -%}
     {%- for file in all_files if file not in claimed -%}
         {%- do exceptions.warn('landing file ' ~ file ~ ' is read by no source (listed as ignored in audit_landing_files)') -%}
@@ -391,4 +404,24 @@
         ~ ' cast(null as ' ~ text ~ ') as raw_line, cast(null as ' ~ dbt.type_timestamp() ~ ') as checked_at'
         ~ ' where 1 = 0'
     ) -%}
+{%- endmacro %}
+
+{#- The source relation of a landing table with no file, empty, and nothing recorded of earlier files. -#}
+{% macro _duckdb_empty_landing_table(table) -%}
+    {%- set relation = table.relation -%}
+    {%- set this_table = 'source_system = ' ~ string_literal(table.source_system) ~ ' and source_table = '
+        ~ string_literal(table.source_table) -%}
+    {%- do run_query('create schema if not exists ' ~ relation.without_identifier()) -%}
+    {%- if table.format == 'jsonl' -%}
+        {%- do run_query('drop table if exists ' ~ relation) -%}
+        {%- do run_query('create or replace view ' ~ relation
+            ~ ' as select cast(null as varchar) as line, cast(null as varchar) as filename where false') -%}
+    {%- else -%}
+        {%- set columns = [] -%}
+        {%- for column in table.columns %}{% do columns.append(adapter.quote(column) ~ ' varchar') %}{% endfor -%}
+        {%- do run_query('drop view if exists ' ~ relation) -%}
+        {%- do run_query('create or replace table ' ~ relation ~ ' (' ~ columns | join(', ') ~ ', filename varchar)') -%}
+    {%- endif -%}
+    {%- do run_query('delete from landing.landing_file_cache where ' ~ this_table) -%}
+    {%- do run_query('delete from landing.landing_rejected_lines where ' ~ this_table) -%}
 {%- endmacro %}

@@ -262,3 +262,18 @@ def test_the_preflight_check_names_each_case_and_stops_on_none(corpus):
     ]
     assert [line for line in expected if line not in notes] == []
     assert f"{cases['byte_order_mark']['file']}: the header lacks" not in notes
+
+
+def test_a_system_without_files_is_built_empty_and_a_misnamed_extract_stops(landing_copy: Path, duckdb_path: Path):
+    """An organisation that does not use PayPal has no paypal/ files: its tables build empty (with a warning),
+    the rest as usual. A paypal/ folder whose files all miss the pattern is a mistake, and stops the build."""
+    shutil.rmtree(landing_copy / "paypal")
+    run_dbt(["seed"], duckdb_path)
+    run_dbt(["run", "--select", "base_paypal__transactions", "base_zoho__contacts"], duckdb_path)
+    assert _query(duckdb_path, "select count(*) from staging.base_paypal__transactions") == [(0,)]
+    assert _query(duckdb_path, "select count(*) from staging.base_zoho__contacts")[0][0] > 1000
+
+    (landing_copy / "paypal").mkdir()
+    (landing_copy / "paypal" / "Download.CSV").write_text("Date,Time\n01/01/2025,10:00:00\n", encoding="utf-8")
+    with pytest.raises(DbtCommandError, match="source paypal.transactions: no landing file matches"):
+        run_dbt(["run", "--select", "base_paypal__transactions"], duckdb_path)

@@ -91,13 +91,22 @@ def build(raw_dir: Path, duckdb_path: Path) -> None:
 
     # CDNOW has no partners: a one-off secret lets the build write (unused) partner keys on data that is not the
     # demo's, which refuses the demo secret (docs/privacy.md); a secret already set is kept
-    os.environ.setdefault("PARTNER_HASH_SECRET", secrets.token_hex(32))
-    os.environ["RAW_DATA_DIR"] = str(raw_dir)
-    os.environ["DUCKDB_PATH"] = str(duckdb_path)
+    # (set for this build only, and restored: tests call this in their own process)
+    settings = {"PARTNER_HASH_SECRET": os.environ.get("PARTNER_HASH_SECRET") or secrets.token_hex(32),
+                "RAW_DATA_DIR": str(raw_dir), "DUCKDB_PATH": str(duckdb_path)}
+    previous = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
     work = duckdb_path.parent / "dbt"
     args = ["build", "--vars", yaml.safe_dump(DBT_VARS), "--project-dir", str(ROOT), "--profiles-dir", str(ROOT),
             "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
-    result = dbtRunner().invoke(args)
+    try:
+        result = dbtRunner().invoke(args)
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
     # dbt-duckdb keeps its connection open in this process: close it before the file is read again
     from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 

@@ -11,6 +11,7 @@ import numpy as np
 from . import humanitix, kajabi, paypal, privacy, ticket_tailor, webshop, zoho
 from .identity_cases import CASES_FILE, add_identity_cases
 from .marker import write_marker
+from .output import TRANSACTIONS_CSV, write_transactions_csv_header
 from .people import PeopleFactory
 from .population import build_population
 
@@ -59,12 +60,8 @@ def generate_demo(raw_dir: Path, truth_dir: Path, seed: int = 42, progress=print
             counts[landing.path] = len(landing.records)
     write_marker(raw_dir, "demo", seed)
 
-    # the generic transactions CSV (models/staging/transactions_csv): the demo has no such export,
-    # so its landing folder holds the header alone (scripts/land_cdnow.py fills one with real data)
-    header_only = raw_dir / "transactions_csv" / "transactions.csv"
-    header_only.parent.mkdir(parents=True, exist_ok=True)
-    header_only.write_text("customer_id,transaction_date,amount,currency,order_id\n", encoding="utf-8")
-    counts["transactions_csv/transactions.csv"] = 0
+    write_transactions_csv_header(raw_dir)
+    counts[TRANSACTIONS_CSV] = 0
     truth_dir.mkdir(parents=True, exist_ok=True)
     with (truth_dir / TRUTH_FILE).open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)

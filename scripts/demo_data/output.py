@@ -37,3 +37,15 @@ class SourceOutput:
     files: list[LandingFile] = field(default_factory=list)
     # ground truth: (source table, record key, person id) for every customer-bearing record
     truth: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+# The generic transactions CSV (models/staging/transactions_csv): the demo data has no such export, so
+# both generators write its header alone (scripts/land_cdnow.py fills one with real data). On DuckDB a
+# missing folder would build empty anyway; Spark and PostgreSQL need a file to read.
+TRANSACTIONS_CSV = "transactions_csv/transactions.csv"
+
+
+def write_transactions_csv_header(raw_dir: Path) -> None:
+    path = raw_dir / TRANSACTIONS_CSV
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("customer_id,transaction_date,amount,currency,order_id\n", encoding="utf-8")

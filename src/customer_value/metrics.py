@@ -69,7 +69,8 @@ def log_loss(probability, outcome) -> float:
 def calibration_table(probability, outcome, bins: int = 10) -> dict[str, np.ndarray]:
     """Calibration by equal-count bins (deciles by default) of the predicted probability.
 
-    Rows are sorted by predicted probability (stable: ties keep their input order) and cut into
+    Rows are sorted by predicted probability, ties by outcome (so the bins do not depend on the order
+    the rows came in: a rebuild gives the same table) and cut into
     ``bins`` groups whose sizes differ by at most one (row i of n goes to bin floor(i bins / n)).
     Returns arrays per bin: ``bin`` (1 = lowest predictions), ``rows``, ``mean_predicted``,
     ``observed_rate`` (share of outcome 1), ``min_predicted``, ``max_predicted`` and
@@ -79,7 +80,7 @@ def calibration_table(probability, outcome, bins: int = 10) -> dict[str, np.ndar
     p, y = _probabilities(probability, outcome)
     if int(bins) != bins or bins < 1:
         raise ValueError("bins must be a whole number >= 1")
-    order = np.argsort(p, kind="stable")
+    order = np.lexsort((y, p))
     n = p.size
     bin_of = np.empty(n, dtype=np.int64)
     bin_of[order] = (np.arange(n) * int(bins)) // n

@@ -122,11 +122,11 @@ def test_chromium_shows_every_run_offline(report_page, tmp_path: Path) -> None:
     dom = run_chromium(page, tmp_path, "--dump-dom").stdout
     runs = re.findall(r'<tr class="run" data-suite="([^"]+)">(.*?)</tr>', dom, re.S)
     assert [suite for suite, _ in runs] == [outcome.suite for outcome in report.outcomes]
-    assert len(runs) == 14
+    assert len(runs) == len(report.outcomes) >= 14
     statuses = {suite: re.search(r'class="badge (\w+)"', row).group(1) for suite, row in runs}
     assert statuses["marts.fct_orders"] == "fail"
     assert statuses["marts.fct_customer_lifecycle"] == "warn"
-    assert Counter(statuses.values())["pass"] == 14 - len(set(report.failed_suites) | set(report.warned_suites))
+    assert Counter(statuses.values())["pass"] == len(runs) - len(set(report.failed_suites) | set(report.warned_suites))
     assert "suites failed: an invariant broke" in dom and "distribution band" in dom
     assert "the money adds up on every row" in dom and "new_share=" in dom
 

@@ -74,7 +74,8 @@ final as (
         sqrt(avg(power(predicted_purchases - holdout_purchases, 2))) as root_mean_squared_error,
         (sum(predicted_purchases) - sum(holdout_purchases)) / nullif(sum(holdout_purchases), 0)
             as aggregate_percentage_error,
-        avg(case when has_no_holdout_purchase then 1.0 else 0.0 end) as observed_no_purchase_rate,
+        avg(case when has_no_holdout_purchase then cast(1 as {{ type_double() }}) else 0 end)
+            as observed_no_purchase_rate,
         avg(churn_score) as mean_predicted_no_purchase,
         sum(holdout_value_reporting) as actual_value_reporting,
         sum(predicted_value) as predicted_value_reporting

@@ -11,6 +11,7 @@ import duckdb
 
 from . import humanitix, kajabi, paypal, privacy, ticket_tailor, webshop, zoho
 from ..marker import write_marker
+from ..output import write_transactions_csv_header
 from .people_pool import build_people
 from .state import ScaleRun
 from .truth import write_truth
@@ -66,6 +67,7 @@ def generate_scale(raw_dir: Path, truth_dir: Path, orders: int, seed: int = 42, 
         shutil.rmtree(spill, ignore_errors=True)
     counts = gen.counts
     write_marker(raw_dir, "scale", seed, orders=orders)
+    write_transactions_csv_header(raw_dir)
     progress(f"wrote {sum(counts.values()):,} landing rows in {len(counts)} files to {raw_dir} "
              f"in {time.perf_counter() - started:.1f} s")
     return counts

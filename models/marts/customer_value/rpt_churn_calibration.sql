@@ -35,7 +35,9 @@ final as (
         avg(churn_score) as mean_predicted_no_purchase,
         avg(case when has_no_holdout_purchase then cast(1 as {{ type_double() }}) else 0 end)
             as observed_no_purchase_rate,
-        abs(avg(churn_score) - avg(case when has_no_holdout_purchase then 1.0 else 0.0 end)) as absolute_error,
+        abs(
+            avg(churn_score) - avg(case when has_no_holdout_purchase then cast(1 as {{ type_double() }}) else 0 end)
+        ) as absolute_error,
         min(churn_score) as min_predicted,
         max(churn_score) as max_predicted
     from ordered

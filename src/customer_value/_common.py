@@ -180,3 +180,33 @@ def fit_from_starts(objective, starts, names: tuple[str, ...]):
             break
     theta, converged, message, _ = best
     return theta, converged, message, iterations
+
+
+def prepare_fit_summary(model: str, x, t_x, T, weights):
+    """The checked inputs of a purchase-model fit: (x, t_x, T, w, customers, scale).
+
+    Validates the summary, compresses equal rows when ``weights`` is None (else checks the weights),
+    and requires MIN_REPEAT_CUSTOMERS repeat customers and some customer older than 0; ``scale`` =
+    1 / the oldest age, so the optimiser works with T <= 1. Raises FitError naming ``model``.
+    """
+    try:
+        x, t_x, T = (v.ravel() for v in as_float_arrays(("x", "t_x", "T"), x, t_x, T))
+    except ValueError as exc:
+        raise FitError(str(exc), FitError.INVALID_INPUT) from None
+    problem = check_summary(x, t_x, T)
+    if problem:
+        raise FitError(f"{model} cannot be fitted: {problem}", FitError.INVALID_INPUT)
+    if weights is None:
+        (x, t_x, T), w, _ = compress(x, t_x, T)
+    else:
+        w = check_weights(weights, x.size)
+    customers = float(w.sum())
+    repeat = float(w[x > 0].sum())
+    if repeat < MIN_REPEAT_CUSTOMERS:
+        raise FitError(f"{model} needs at least {MIN_REPEAT_CUSTOMERS} customers with a repeat purchase; "
+                       f"there are {repeat:g} among {customers:g} customers",
+                       FitError.TOO_FEW_REPEAT_CUSTOMERS)
+    T_max = float(T[w > 0].max())
+    if T_max <= 0:
+        raise FitError(f"{model} cannot be fitted: every customer has age T = 0", FitError.INVALID_INPUT)
+    return x, t_x, T, w, customers, 1.0 / T_max

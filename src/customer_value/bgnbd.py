@@ -28,6 +28,7 @@ from ._common import (
     compress,
     dot,
     fit_from_starts,
+    prepare_fit_summary,
 )
 
 # expected_purchases evaluates the hypergeometric part once per distinct (t, x, T) when there are
@@ -158,28 +159,7 @@ def fit_bgnbd(x, t_x, T, weights=None) -> BgNbdFit:
     a degenerate boundary or without converging is returned with ``converged=False`` and a message.
     """
     started = time.perf_counter()
-    try:
-        x, t_x, T = (a.ravel() for a in as_float_arrays(("x", "t_x", "T"), x, t_x, T))
-    except ValueError as exc:
-        raise FitError(str(exc), FitError.INVALID_INPUT) from None
-    problem = check_summary(x, t_x, T)
-    if problem:
-        raise FitError(f"BG/NBD cannot be fitted: {problem}", FitError.INVALID_INPUT)
-    if weights is None:
-        (x, t_x, T), w, _ = compress(x, t_x, T)
-    else:
-        w = check_weights(weights, x.size)
-    customers = float(w.sum())
-    repeat = float(w[x > 0].sum())
-    if repeat < MIN_REPEAT_CUSTOMERS:
-        raise FitError(f"BG/NBD needs at least {MIN_REPEAT_CUSTOMERS} customers with a repeat purchase; "
-                       f"there are {repeat:g} among {customers:g} customers",
-                       FitError.TOO_FEW_REPEAT_CUSTOMERS)
-    T_max = float(T[w > 0].max())
-    if T_max <= 0:
-        raise FitError("BG/NBD cannot be fitted: every customer has age T = 0", FitError.INVALID_INPUT)
-
-    scale = 1.0 / T_max
+    x, t_x, T, w, customers, scale = prepare_fit_summary("BG/NBD", x, t_x, T, weights)
     scaled = _Summary(x, t_x * scale, T * scale, w)
 
     def objective(theta):

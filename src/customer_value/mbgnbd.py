@@ -26,9 +26,9 @@ from ._common import (
     as_float_arrays,
     check_summary,
     check_weights,
-    compress,
     dot,
     fit_from_starts,
+    prepare_fit_summary,
 )
 from .bgnbd import _check_horizon, _check_prediction_inputs, _growth_deduplicated, _log_staying_quiet
 
@@ -110,27 +110,7 @@ def fit_mbgnbd(x, t_x, T, weights=None) -> MbgNbdFit:
     ``weights=None``). Raises FitError for invalid input or fewer than MIN_REPEAT_CUSTOMERS repeat
     customers; a degenerate or unconverged fit comes back with ``converged=False``."""
     started = time.perf_counter()
-    try:
-        x, t_x, T = (v.ravel() for v in as_float_arrays(("x", "t_x", "T"), x, t_x, T))
-    except ValueError as exc:
-        raise FitError(str(exc), FitError.INVALID_INPUT) from None
-    problem = check_summary(x, t_x, T)
-    if problem:
-        raise FitError(f"MBG/NBD cannot be fitted: {problem}", FitError.INVALID_INPUT)
-    if weights is None:
-        (x, t_x, T), w, _ = compress(x, t_x, T)
-    else:
-        w = check_weights(weights, x.size)
-    customers = float(w.sum())
-    repeat = float(w[x > 0].sum())
-    if repeat < MIN_REPEAT_CUSTOMERS:
-        raise FitError(f"MBG/NBD needs at least {MIN_REPEAT_CUSTOMERS} customers with a repeat purchase; "
-                       f"there are {repeat:g} among {customers:g} customers",
-                       FitError.TOO_FEW_REPEAT_CUSTOMERS)
-    T_max = float(T[w > 0].max())
-    if T_max <= 0:
-        raise FitError("MBG/NBD cannot be fitted: every customer has age T = 0", FitError.INVALID_INPUT)
-    scale = 1.0 / T_max
+    x, t_x, T, w, customers, scale = prepare_fit_summary("MBG/NBD", x, t_x, T, weights)
     scaled = _Summary(x, t_x * scale, T * scale, w)
 
     def objective(theta):

@@ -8,20 +8,23 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 DBT := $(VENV)/bin/dbt
-DEMO_DATA_DIR := $(CURDIR)/data/raw
+# the Python tooling's one command (src/warehouse_tools), installed into .venv by make install
+WAREHOUSE := $(VENV)/bin/warehouse
+# the demo generator's own folder; it never writes anywhere else (your exports go in data/raw or anywhere: RAW_DATA_DIR)
+DEMO_DATA_DIR := $(CURDIR)/data/demo/raw
 
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export RAW_DATA_DIR ?= $(DEMO_DATA_DIR)
 export DUCKDB_PATH ?= $(CURDIR)/warehouse.duckdb
 export PUBLISH_DIR ?= $(CURDIR)/publish
-# the customer-value report make build writes (scripts/customer_value_report.py)
+# the customer-value report make build writes (warehouse customer-value-report)
 CV_REPORT ?= $(CURDIR)/reports/customer_value.html
 # Spark (make build-spark): everything Spark writes (tables, Derby metastore, derby.log) goes here.
 export SPARK_WORK_DIR ?= /tmp/customer_warehouse_spark
 export SPARK_LOCAL_IP ?= 127.0.0.1
 
-GENERATOR := scripts/generate_demo_data.py $(wildcard scripts/demo_data/*.py)
+GENERATOR := src/warehouse_tools/generate_demo_data.py $(wildcard src/warehouse_tools/demo_data/*.py)
 
 SQL_PATHS := models tests/generic tests/reconciliation tests/customer_value tests/semantic tests/fixtures
 
@@ -31,15 +34,17 @@ SQL_PATHS := models tests/generic tests/reconciliation tests/customer_value test
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
 
-install: $(VENV)/.installed ## create .venv and install the pinned dependencies (requirements.lock)
+install: $(VENV)/.installed ## create .venv, install the pinned dependencies (requirements.lock) and this project's packages (the warehouse command)
 
-$(VENV)/.installed: requirements.lock
+# pyproject.toml declares the packages and the `warehouse` command; their code is installed editable (src/ is read in place)
+$(VENV)/.installed: requirements.lock pyproject.toml
 	@echo "==> creating $(VENV) and installing pinned dependencies"
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --disable-pip-version-check --quiet -r requirements.lock
+	$(VENV)/bin/pip install --disable-pip-version-check --quiet --no-deps -e .
 	@touch $@
 
-data: $(VENV)/.installed ## generate the demo landing data into data/raw (skipped when RAW_DATA_DIR points elsewhere)
+data: $(VENV)/.installed ## generate the demo landing data into data/demo/raw (skipped when RAW_DATA_DIR points elsewhere; never touches your files)
 	@if [ "$(RAW_DATA_DIR)" = "$(DEMO_DATA_DIR)" ]; then \
 		$(MAKE) --no-print-directory $(DEMO_DATA_DIR)/.generated; \
 	else \
@@ -48,77 +53,77 @@ data: $(VENV)/.installed ## generate the demo landing data into data/raw (skippe
 
 $(DEMO_DATA_DIR)/.generated: $(GENERATOR)
 	@echo "==> generating demo landing data into $(DEMO_DATA_DIR)"
-	$(PY) scripts/generate_demo_data.py --out $(DEMO_DATA_DIR)
+	$(WAREHOUSE) generate-demo-data --out $(DEMO_DATA_DIR)
 	@touch $@
 
 build: install data ## build the warehouse: dbt seeds, models and data/unit tests, the demo figures, then the expectation suites
-	@$(PY) scripts/warehouse_lock.py --write $(DUCKDB_PATH)
+	@$(WAREHOUSE) warehouse-lock --write $(DUCKDB_PATH)
 	@echo "==> [1/5] checking the landing files in $(RAW_DATA_DIR)"
-	@$(PY) scripts/check_landing_files.py
-	@$(PY) scripts/check_partner_secret.py
+	@$(WAREHOUSE) check-landing-files
+	@$(WAREHOUSE) check-partner-secret
 	@echo "==> [2/5] dbt build into $(DUCKDB_PATH): seeds, staging, identity resolution, marts, with their data and unit tests"
 	@$(DBT) build
 	@if [ "$(RAW_DATA_DIR)" = "$(DEMO_DATA_DIR)" ]; then \
 		echo "==> [3/5] demo figures against the calibration targets, identity resolution against the ground truth"; \
-		$(PY) scripts/demo_figures.py && $(PY) scripts/score_identity_resolution.py; \
+		$(WAREHOUSE) demo-figures && $(WAREHOUSE) score-identity-resolution; \
 	else \
 		echo "==> [3/5] demo figures skipped: the landing data in $(RAW_DATA_DIR) is not the demo's"; \
 	fi
 	@echo "==> [4/5] expectation suites (gx/) on the marts, and their Data Docs"
-	@$(PY) scripts/validate_marts.py --duckdb-path $(DUCKDB_PATH)
+	@$(WAREHOUSE) validate-marts --duckdb-path $(DUCKDB_PATH)
 	@echo "==> [5/5] built: the customer-value report, and where the results are"
-	@$(PY) scripts/customer_value_report.py --duckdb-path $(DUCKDB_PATH) --out $(CV_REPORT)
-	@$(PY) scripts/build_summary.py --duckdb-path $(DUCKDB_PATH)
+	@$(WAREHOUSE) customer-value-report --duckdb-path $(DUCKDB_PATH) --out $(CV_REPORT)
+	@$(WAREHOUSE) build-summary --duckdb-path $(DUCKDB_PATH)
 
 build-spark: install data ## build the warehouse on Apache Spark in this process (tables under $SPARK_WORK_DIR)
-	$(PY) scripts/check_landing_files.py
-	@$(PY) scripts/check_partner_secret.py
-	$(PY) scripts/build_on_engine.py --target spark
+	$(WAREHOUSE) check-landing-files
+	@$(WAREHOUSE) check-partner-secret
+	$(WAREHOUSE) build-on-engine --target spark
 
 build-postgres: install data ## build the warehouse on PostgreSQL: the server POSTGRES_HOST names, else a local one in .postgres/
-	$(PY) scripts/check_landing_files.py
-	@$(PY) scripts/check_partner_secret.py
+	$(WAREHOUSE) check-landing-files
+	@$(WAREHOUSE) check-partner-secret
 	@if [ -z "$$POSTGRES_HOST" ]; then \
 		echo "==> POSTGRES_HOST is not set: a local PostgreSQL 16 in .postgres/ (make postgres-stop stops it)"; \
-		eval "$$($(PY) scripts/local_postgres.py start 2>/dev/null)"; \
+		eval "$$($(WAREHOUSE) local-postgres start 2>/dev/null)"; \
 	fi; \
-	$(PY) scripts/build_on_engine.py --target postgres
+	$(WAREHOUSE) build-on-engine --target postgres
 
 postgres-stop: install ## stop the local PostgreSQL that make build-postgres started
-	$(PY) scripts/local_postgres.py stop
+	$(WAREHOUSE) local-postgres stop
 
 figures: install ## print the demo data's figures beside the calibration targets
-	$(PY) scripts/demo_figures.py
+	$(WAREHOUSE) demo-figures
 
 score: install ## score identity resolution in the built warehouse against the demo ground truth
-	$(PY) scripts/score_identity_resolution.py
+	$(WAREHOUSE) score-identity-resolution
 
 summary: install ## where the built warehouse, its marts and the Data Docs are
-	@$(PY) scripts/build_summary.py --duckdb-path $(DUCKDB_PATH)
+	@$(WAREHOUSE) build-summary --duckdb-path $(DUCKDB_PATH)
 
 validate: install ## run the expectation suites (gx/) on the built warehouse; Data Docs in gx/uncommitted/data_docs
-	$(PY) scripts/validate_marts.py --duckdb-path $(DUCKDB_PATH)
+	$(WAREHOUSE) validate-marts --duckdb-path $(DUCKDB_PATH)
 
 publish: install ## write the read-only snapshot of the marts BI tools open: publish/warehouse_marts.duckdb (DuckDB storage v1.0.0) and publish/parquet/
-	$(PY) scripts/publish_marts.py --duckdb-path $(DUCKDB_PATH) --out $(PUBLISH_DIR)
+	$(WAREHOUSE) publish-marts --duckdb-path $(DUCKDB_PATH) --out $(PUBLISH_DIR)
 
 docs: install ## write the static dbt docs site (models, columns, sources, macros, metrics, exposures, lineage) to target/static_index.html
 	@test -f $(DUCKDB_PATH) || { echo "no warehouse at $(DUCKDB_PATH): run make build first (the docs read column types from it)"; exit 2; }
-	@$(PY) scripts/warehouse_lock.py --write $(DUCKDB_PATH)
+	@$(WAREHOUSE) warehouse-lock --write $(DUCKDB_PATH)
 	$(DBT) docs generate --static
 	@echo "==> dbt docs: $(CURDIR)/target/static_index.html (one self-contained file: open it in a browser)"
 
 bench-identity: install ## benchmark identity resolution against scipy on 1M and 5M records (appends docs/benchmarks.md)
-	$(PY) scripts/benchmark_identity_resolution.py
+	$(WAREHOUSE) benchmark-identity-resolution
 
-bench-generator: install ## time the --scale generator at 1M and 10M orders (appends docs/benchmarks.md)
-	$(PY) scripts/benchmark_generator.py 1000000 10000000
+bench-generator: install ## time the generator's --scale engine at 1M and 10M orders (appends docs/benchmarks.md)
+	$(WAREHOUSE) benchmark-generator 1000000 10000000
 
 bench-build: install ## full dbt build at 100k, 1M and 10M orders: time per layer, floor, peak memory, 1% incremental (appends docs/benchmarks.md)
-	$(PY) scripts/benchmark_build.py
+	$(WAREHOUSE) benchmark-build
 
 bench-clv: install ## fit and score BG/NBD + Gamma-Gamma CLV on 1M customers against lifetimes (appends docs/benchmarks.md)
-	$(PY) scripts/benchmark_clv.py
+	$(WAREHOUSE) benchmark-clv
 
 lint: install ## sqlfluff on the SQL changed since main (every file with LINT_ALL=1 and in CI), then the conventions (dbt-bouncer.yml); both always run
 	@status=0; \

@@ -17,89 +17,16 @@ calling dbt again.
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
-from dbt.cli.main import dbtRunner, dbtRunnerResult
+from warehouse_tools.dbt_inprocess import DbtCommandError, run_dbt  # noqa: F401  (the tests import both from here)
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 # session fixtures for the demo warehouse (demo_landing, demo_warehouse, landing_copy)
 pytest_plugins = ["demo_fixtures"]
-
-
-class DbtCommandError(RuntimeError):
-    """A dbt command failed; the message carries dbt's own log lines."""
-
-
-@contextlib.contextmanager
-def _env(name: str, value: str) -> Iterator[None]:
-    previous = os.environ.get(name)
-    os.environ[name] = value
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = previous
-
-
-def _release_duckdb() -> None:
-    """Close the DuckDB database dbt-duckdb keeps open in this process after a command.
-
-    dbt-duckdb holds one environment (and its DuckDB connection) per process for speed; until it is
-    closed, DuckDB refuses another connection to the file with a different configuration (such as
-    read_only=True from a test). There is no public API for this, hence the private attributes.
-    """
-    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-
-    with DuckDBConnectionManager._LOCK:
-        if DuckDBConnectionManager._ENV is not None:
-            DuckDBConnectionManager._ENV.close()
-            DuckDBConnectionManager._ENV = None
-
-
-def run_dbt(args: Sequence[str], duckdb_path: str | os.PathLike[str],
-            project_dir: str | os.PathLike[str] = PROJECT_DIR) -> dbtRunnerResult:
-    """Run one dbt command in-process against the DuckDB file `duckdb_path`.
-
-    `args` is the command line after `dbt`, e.g. ["seed", "--select", "my_seed"]. Returns dbt's
-    result object (`.result` holds the command's results); raises DbtCommandError, with the
-    command's log output, if the command did not succeed. `project_dir` runs another copy of the
-    project (a test that adds files to it).
-    """
-    duckdb_path = Path(duckdb_path).resolve()
-    work_dir = duckdb_path.parent / f"{duckdb_path.stem}_dbt"
-    messages: list[str] = []
-
-    def collect(event) -> None:
-        text = event.info.msg
-        if text:
-            messages.append(f"[{event.info.level}] {text}")
-
-    full_args = [
-        *args,
-        "--project-dir", str(project_dir),
-        "--profiles-dir", str(project_dir),
-        "--target-path", str(work_dir / "target"),
-        "--log-path", str(work_dir / "logs"),
-    ]
-    with _env("DUCKDB_PATH", str(duckdb_path)):
-        try:
-            result = dbtRunner(callbacks=[collect]).invoke(full_args)
-        finally:
-            _release_duckdb()
-    if not result.success:
-        output = "\n".join(messages[-200:])
-        raise DbtCommandError(
-            f"dbt {' '.join(args)} failed (exception: {result.exception!r}).\n"
-            f"dbt output (last 200 lines):\n{output}"
-        )
-    return result
 
 
 def compile_inline(sql: str, duckdb_path: str | os.PathLike[str]) -> str:

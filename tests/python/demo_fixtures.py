@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_dbt
-from demo_data.generate import generate_demo
+from warehouse_tools.demo_data.generate import generate_demo
 
 
 @dataclass
@@ -64,7 +64,7 @@ def other_warehouse(tmp_path_factory: pytest.TempPathFactory) -> DemoWarehouse:
     calibration-period BG/NBD fit that is degenerate (failed, with its reason), so no holdout error:
     the distribution bands warn on it, the invariants hold.
     """
-    from demo_data.scale import generate_scale
+    from warehouse_tools.demo_data.scale import generate_scale
 
     root = tmp_path_factory.mktemp("other")
     generate_scale(root / "raw", root / "ground_truth", orders=3000, seed=5, progress=lambda _: None)

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 from scipy.stats import mannwhitneyu
 
-import land_cdnow
-from conftest import _release_duckdb
+from warehouse_tools import land_cdnow
+from warehouse_tools.dbt_inprocess import release_duckdb
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,7 @@ def cdnow_warehouse(tmp_path_factory) -> dict:
     try:
         land_cdnow.build(raw_dir, duckdb_path)
     finally:
-        _release_duckdb()
+        release_duckdb()
     return {"transactions": transactions, "path": duckdb_path, "figures": land_cdnow.results(duckdb_path)}
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from check_landing_files import check
+from warehouse_tools.check_landing_files import check
 from conftest import DbtCommandError, run_dbt
 
 

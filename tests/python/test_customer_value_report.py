@@ -10,7 +10,7 @@ import re
 
 import duckdb
 
-from customer_value_report import main, read_marts, verdict
+from warehouse_tools.customer_value_report import main, read_marts, verdict
 
 
 def test_the_report_is_self_contained_and_shows_the_marts(demo_warehouse, tmp_path) -> None:

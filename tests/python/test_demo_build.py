@@ -13,7 +13,7 @@ from collections import Counter
 import duckdb
 import pytest
 
-from demo_figures import measure
+from warehouse_tools.demo_figures import measure
 from landing_accounting import EXPECTED_QUARANTINE, LANDING_TABLES, check_row_accounting
 
 

@@ -25,7 +25,7 @@ import duckdb
 import pytest
 import yaml
 
-from build_on_engine import build
+from warehouse_tools.build_on_engine import build
 from conftest import PROJECT_DIR
 from engine_marts import MART_KEYS, compare_marts, read_duckdb_marts, read_postgres_marts, read_spark_marts
 
@@ -104,7 +104,7 @@ def postgres_build(demo_landing, tmp_path_factory) -> Iterator[dict]:
     import pgserver
     import psycopg2
 
-    from local_postgres import create_database, environment
+    from warehouse_tools.local_postgres import create_database, environment
 
     root = tmp_path_factory.mktemp("postgres")
     # the server reads the landing files itself, as its own OS user (pgserver runs it as `pgserver`

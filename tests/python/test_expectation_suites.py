@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from validate_marts import BAND, GX_DIR, INVARIANT, main, summary, validate_marts
+from warehouse_tools.validate_marts import BAND, GX_DIR, INVARIANT, main, summary, validate_marts
 
 ROOT = Path(__file__).resolve().parents[2]
 SUITE_DIR = GX_DIR / "expectations"

@@ -12,8 +12,8 @@ import numpy as np
 import phonenumbers
 import pytest
 
-from demo_data.generate import STEPS, TRUTH_FILE, generate_demo
-from demo_data.people import PeopleFactory, Renderer
+from warehouse_tools.demo_data.generate import STEPS, TRUTH_FILE, generate_demo
+from warehouse_tools.demo_data.people import PeopleFactory, Renderer
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -83,3 +83,35 @@ def test_ground_truth_covers_every_customer_record(tmp_path: Path) -> None:
     assert people_per_table["humanitix__orders"] == 677
     assert people_per_table["ticket_tailor__orders"] == 2242
     assert people_per_table["kajabi__transactions"] == 981
+
+
+def test_the_generators_rewrite_their_own_folder_and_never_delete_landed_files(tmp_path: Path) -> None:
+    """Both engines rewrite a folder they wrote (the marker) or an empty one; a folder of someone's exports
+    stops them before anything is written or deleted, and the command says so in one line (exit 2)."""
+    import subprocess
+    import sys
+
+    from warehouse_tools.demo_data.marker import DEMO_MARKER, NotDemoFolder
+    from warehouse_tools.demo_data.scale import generate_scale
+
+    ours = tmp_path / "demo" / "raw"
+    ours.mkdir(parents=True)  # empty: allowed
+    generate_demo(ours, tmp_path / "demo" / "truth", seed=3, progress=lambda _: None)
+    stale = ours / "kajabi" / "contacts_1999-01-01.csv"  # a file left from an older generator
+    stale.write_text("Email\n", encoding="utf-8")
+    generate_scale(ours, tmp_path / "demo" / "truth", orders=1000, seed=3, progress=lambda _: None)
+    assert (ours / DEMO_MARKER).is_file() and not stale.exists(), "its own folder is rewritten whole"
+
+    landed = tmp_path / "raw" / "kajabi" / "contacts_2026-01-01.csv"
+    landed.parent.mkdir(parents=True)
+    landed.write_text("Email\nsomeone@example.org\n", encoding="utf-8")
+    for generate in (lambda: generate_demo(tmp_path / "raw", tmp_path / "truth", progress=lambda _: None),
+                     lambda: generate_scale(tmp_path / "raw", tmp_path / "truth", orders=1000, progress=lambda _: None)):
+        with pytest.raises(NotDemoFolder, match="did not write"):
+            generate()
+    run = subprocess.run([sys.executable, "-m", "warehouse_tools", "generate-demo-data", "--out", str(tmp_path / "raw")],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2 and run.stderr.count("\n") == 1 and str(tmp_path / "raw") in run.stderr
+    assert [p.name for p in (tmp_path / "raw").rglob("*")] == ["kajabi", "contacts_2026-01-01.csv"]
+    assert landed.read_text(encoding="utf-8") == "Email\nsomeone@example.org\n"
+    assert not (tmp_path / "truth").exists()

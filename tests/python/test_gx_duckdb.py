@@ -18,7 +18,7 @@ import great_expectations.expectations as gxe
 import pytest
 import sqlalchemy as sa
 
-from gx_duckdb import add_duckdb_datasource, close_datasource, read_only_url
+from warehouse_tools.gx_duckdb import add_duckdb_datasource, close_datasource, read_only_url
 
 
 @pytest.fixture

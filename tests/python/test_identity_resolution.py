@@ -10,9 +10,9 @@ import duckdb
 import pytest
 
 from conftest import run_dbt
-from demo_data.identity_cases import CASE_NAMES, CASES_FILE
-from demo_data.zoho import COLUMNS as ZOHO_COLUMNS
-from score_identity_resolution import score, score_cases
+from warehouse_tools.demo_data.identity_cases import CASE_NAMES, CASES_FILE
+from warehouse_tools.demo_data.zoho import COLUMNS as ZOHO_COLUMNS
+from warehouse_tools.score_identity_resolution import score, score_cases
 
 RESOLVE = ["run", "--select", "+int_customer_identity_changes", "+dim_customers", "+audit_identity_guarded_identifiers"]
 

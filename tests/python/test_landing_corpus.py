@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from check_landing_files import check
+from warehouse_tools.check_landing_files import check
 from conftest import DbtCommandError, run_dbt
 from landing_accounting import LANDING_TABLES, check_row_accounting, count_file_rows
 from landing_corpus import apply_building_cases, unterminated_quote

@@ -18,7 +18,7 @@ import duckdb
 import pytest
 
 from conftest import DbtCommandError, run_dbt
-from export_partner import export
+from warehouse_tools.export_partner import export
 
 ROOT = Path(__file__).resolve().parents[2]
 PARTNER_FACING = sorted(p.stem for p in (ROOT / "models" / "marts" / "partners").glob("*.sql"))
@@ -166,14 +166,14 @@ def test_partner_export_holds_only_that_partner(demo_warehouse, tmp_path: Path) 
 
 
 def _keys_model():
-    from check_partner_secret import keys_model
+    from warehouse_tools.check_partner_secret import keys_model
 
     return keys_model()
 
 
 def test_the_generators_mark_their_data_as_the_demo_s(demo_landing, tmp_path: Path) -> None:
-    from demo_data.marker import DEMO_MARKER
-    from demo_data.scale import generate_scale
+    from warehouse_tools.demo_data.marker import DEMO_MARKER
+    from warehouse_tools.demo_data.scale import generate_scale
 
     keys = _keys_model()
     assert keys.DEMO_MARKER == DEMO_MARKER, "the model and the generators must name the same marker"
@@ -220,7 +220,7 @@ def test_the_build_refuses_partner_keys_on_real_data_without_a_secret(demo_wareh
     with duckdb.connect(str(copy), read_only=True) as con:  # the demo's keys were not replaced
         assert con.sql("select distinct key_secret_source from intermediate.int_partner_customer_keys"
                        ).fetchall() == [("demo_default",)]
-    check = [sys.executable, str(ROOT / "scripts" / "check_partner_secret.py")]
+    check = [sys.executable, "-m", "warehouse_tools", "check-partner-secret"]
     refused = subprocess.run(check, capture_output=True, text=True, env=dict(os.environ))
     assert refused.returncode == 2 and refused.stdout == ""
     assert refused.stderr.count("\n") == 1 and refused.stderr.startswith("error: PARTNER_HASH_SECRET is not set")

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from conftest import PROJECT_DIR
-from progress_bar import StepProgress
+from warehouse_tools.progress_bar import StepProgress
 
 
 class Terminal(io.StringIO):
@@ -43,14 +43,14 @@ def test_quiet_prints_only_results() -> None:
 
 
 def test_the_generator_prints_step_lines_when_not_on_a_terminal(tmp_path) -> None:
-    script = PROJECT_DIR / "scripts" / "generate_demo_data.py"
-    run = subprocess.run([sys.executable, str(script), "--out", str(tmp_path / "raw")], capture_output=True, text=True,
+    script = [sys.executable, "-m", "warehouse_tools", "generate-demo-data"]
+    run = subprocess.run([*script, "--out", str(tmp_path / "raw")], capture_output=True, text=True,
                          timeout=300)
     assert run.returncode == 0, run.stderr
     lines = run.stderr.splitlines()
     assert lines[0].startswith("people: ") and any(line.startswith("kajabi: ") for line in lines)
     assert "\r" not in run.stderr and "%|" not in run.stderr
-    quiet = subprocess.run([sys.executable, str(script), "--out", str(tmp_path / "raw2"), "--quiet"],
+    quiet = subprocess.run([*script, "--out", str(tmp_path / "raw2"), "--quiet"],
                            capture_output=True, text=True, timeout=300)
     assert quiet.returncode == 0 and len(quiet.stderr.splitlines()) == 1 and "done in" in quiet.stderr
 
@@ -60,12 +60,12 @@ def test_build_says_what_it_does_at_each_step() -> None:
     recipe = makefile.split("\nbuild:", 1)[1].split("\n\n", 1)[0]
     steps = [line for line in recipe.splitlines() if '@echo "==> [' in line]
     assert len(steps) >= 4 and all(f"[{i}/5]" in recipe for i in range(1, 6))
-    assert "build_summary.py" in recipe
+    assert "$(WAREHOUSE) build-summary" in recipe
 
 
 @pytest.mark.slow
 def test_build_summary_says_where_the_results_are(demo_warehouse, tmp_path) -> None:
-    from build_summary import summary
+    from warehouse_tools.build_summary import summary
 
     docs = tmp_path / "index.html"
     docs.write_text("<html></html>")

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from publish_marts import SNAPSHOT_NAME, STORAGE_FORMAT_NUMBER, CannotPublish, main, publish
+from warehouse_tools.publish_marts import SNAPSHOT_NAME, STORAGE_FORMAT_NUMBER, CannotPublish, main, publish
 
 pytestmark = pytest.mark.slow
 

@@ -19,11 +19,11 @@ import duckdb
 import phonenumbers
 import pytest
 
-from check_landing_files import check
+from warehouse_tools.check_landing_files import check
 from conftest import run_dbt
-from demo_data.generate import TRUTH_FILE
-from demo_data.output import TRANSACTIONS_CSV
-from demo_data.scale import ORDER_SHARES, STEPS, generate_scale
+from warehouse_tools.demo_data.generate import TRUTH_FILE
+from warehouse_tools.demo_data.output import TRANSACTIONS_CSV
+from warehouse_tools.demo_data.scale import ORDER_SHARES, STEPS, generate_scale
 from landing_accounting import EXPECTED_QUARANTINE, LANDING_TABLES, check_row_accounting
 
 # the staged orders of each source and the share of all orders it is meant to hold

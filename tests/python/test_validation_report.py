@@ -22,7 +22,7 @@ import duckdb
 import pytest
 
 from test_expectation_suites import CORRUPTIONS
-from validate_marts import validate_marts
+from warehouse_tools.validate_marts import validate_marts
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]

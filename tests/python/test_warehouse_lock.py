@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse_lock import check, explain
+from warehouse_tools.warehouse_lock import check, explain
 
 ROOT = Path(__file__).resolve().parents[2]
 HOLDER = """
@@ -97,6 +97,6 @@ def test_make_targets_say_the_warehouse_is_locked_in_one_line(target, locked, de
 @pytest.mark.parametrize("args", [["--list"], ["--partner", "starhouse"]])
 def test_export_partner_says_the_warehouse_is_locked_in_one_line(args, locked, tmp_path) -> None:
     path, pid = locked
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "export_partner.py"), "--duckdb", str(path),
+    result = subprocess.run([sys.executable, "-m", "warehouse_tools", "export-partner", "--duckdb", str(path),
                              "--out", str(tmp_path / "out"), *args], capture_output=True, text=True, timeout=120)
     _one_line_with_the_pid(result, pid)

@@ -5,9 +5,9 @@ without the secret nobody can recompute it from a customer id.
 The secret is read from the environment variable PARTNER_HASH_SECRET here, in Python, so it never
 appears in compiled SQL or dbt's logs. Without it, a clearly marked demo secret is used only on the
 demo generator's data: a landing folder (env RAW_DATA_DIR) holding the marker DEMO_MARKER that
-scripts/demo_data/marker.py writes, and key_secret_source then says 'demo_default'. On any other
+src/warehouse_tools/demo_data/marker.py writes, and key_secret_source then says 'demo_default'. On any other
 landing folder the model stops with one line saying what to set (docs/privacy.md), and so does
-scripts/check_partner_secret.py, which `make build` runs before dbt.
+src/warehouse_tools/check_partner_secret.py, which `make build` runs before dbt.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 DEMO_SECRET = "demo-only-partner-hash-secret-not-for-production"
-DEMO_MARKER = ".demo_data.json"  # scripts/demo_data/marker.py writes it; the tests check the two agree
+DEMO_MARKER = ".demo_data.json"  # src/warehouse_tools/demo_data/marker.py writes it; the tests check the two agree
 
 
 class MissingPartnerSecret(RuntimeError):

@@ -1,0 +1,194 @@
+"""Benchmark the full warehouse build at scale: where the time goes, the floor, memory, and an incremental run.
+
+    warehouse benchmark-build                          # 100k, 1M and 10M orders
+    warehouse benchmark-build 100000 1000000 --keep    # keep the landing data and warehouses
+
+For each size: the scale generator (`--scale`) writes landing data into a temporary folder; then
+  1. the floor: DuckDB reads every landing file once and aggregates it, in one query;
+  2. `dbt build` (seeds, models, tests) into a new DuckDB file, as a child process, with its wall time
+     and peak resident memory (os.wait4), and per-node times from dbt's run_results.json summed per
+     layer (seeds, staging, audit, intermediate, marts, tests) with the heaviest models;
+  3. 1% new data: a new Kajabi transactions extract with 1% as many rows as the run has orders (new
+     transactions of existing customers), then `dbt build` again: the incremental run's wall time as a
+     fraction of the full build.
+Prints and appends a table to docs/benchmarks.md and, between consecutive sizes, how node time grew
+in all and for the nodes that grew the most (what grows faster than the data). Figures from one run; the machine is shared, so
+compare the ratios within a row rather than seconds across runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from warehouse_tools.project import ROOT
+from warehouse_tools.demo_data.scale import generate_scale
+
+DBT = ROOT / ".venv" / "bin" / "dbt"
+LAYERS = ["seed", "staging", "audit", "intermediate", "marts", "test"]
+
+
+def floor_seconds(raw: Path) -> tuple[float, int]:
+    """One query reading every landing file once (JSON Lines as lines, CSV as text) and aggregating it."""
+    parts = []
+    for path in sorted(raw.rglob("*")):
+        if path.suffix == ".jsonl":
+            parts.append(f"select count(*) as n, sum(length(line)) as bytes from read_csv('{path}', columns = "
+                         "{'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false, "
+                         "auto_detect = false)")
+        elif path.suffix == ".csv":
+            parts.append(f"select count(*) as n, sum(length(cast(t as varchar))) as bytes from read_csv('{path}', "
+                         "all_varchar = true, header = true) as t")
+    query = "select sum(n), sum(bytes) from (" + " union all ".join(parts) + ")"
+    started = time.perf_counter()
+    with duckdb.connect() as con:
+        rows = con.sql(query).fetchone()[0]
+    return time.perf_counter() - started, int(rows)
+
+
+def run_dbt(raw: Path, warehouse: Path, work: Path, label: str) -> tuple[float, float, dict]:
+    """`dbt build` as a child process: wall seconds, peak RSS (MiB) and run_results.json."""
+    env = dict(os.environ, RAW_DATA_DIR=str(raw), DUCKDB_PATH=str(warehouse), DBT_PROFILES_DIR=str(ROOT))
+    target = work / f"target_{label}"
+    command = [str(DBT), "build", "--target-path", str(target), "--log-path", str(work / f"logs_{label}")]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    last = ""
+    for line in process.stdout:  # dbt's own progress lines, condensed to one updating line
+        if " of " in line and ("OK" in line or "PASS" in line or "START" in line):
+            last = line.strip()[-100:]
+            print(f"\r    {label}: {last:<100}", end="", flush=True)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    print()
+    if status != 0:
+        raise SystemExit(f"dbt build ({label}) failed: see {work / f'logs_{label}'}/dbt.log")
+    return elapsed, usage.ru_maxrss / 1024, json.loads((target / "run_results.json").read_text())
+
+
+def per_layer(results: dict) -> tuple[dict[str, float], list[tuple[str, float]]]:
+    """Node seconds summed per layer (by model name prefix), and the five heaviest models."""
+    prefixes = {"stg_": "staging", "base_": "staging", "audit_": "audit", "int_": "intermediate"}
+    layers = dict.fromkeys(LAYERS, 0.0)
+    models = []
+    for result in results["results"]:
+        kind, _, name = result["unique_id"].split(".", 2)
+        seconds = result["execution_time"]
+        if kind == "model":
+            model = name.split(".")[-1]
+            layers[next((layer for prefix, layer in prefixes.items() if model.startswith(prefix)), "marts")] += seconds
+            models.append((model, seconds))
+        else:
+            layers["seed" if kind == "seed" else "test"] += seconds
+    return layers, sorted(models, key=lambda m: -m[1])[:5]
+
+
+def add_one_percent(raw: Path, orders: int) -> int:
+    """A new Kajabi transactions extract: 1% of `orders` new transactions by existing customers."""
+    existing = sorted((raw / "kajabi").glob("transactions*.csv"))[0]
+    with existing.open(newline="") as fh:
+        reader = csv.DictReader(fh)
+        columns = reader.fieldnames
+        rows = [row for _, row in zip(range(max(orders // 100, 1)), reader)]
+    with (raw / "kajabi" / "transactions_9999-incremental.csv").open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns)
+        writer.writeheader()
+        for i, row in enumerate(rows):
+            row = dict(row, ID=f"9{i:011d}", _extracted_at="2026-01-01T00:00:00Z")
+            writer.writerow(row)
+    return len(rows)
+
+
+HEADER = """
+## Full build at scale ({date:%Y-%m-%d}, 2 cores, shared)
+
+`warehouse benchmark-build`: the scale generator's landing data, `dbt build` (seeds, models,
+tests) as a child process; floor = DuckDB reading every landing file once in one query; layers from
+run_results.json (node times, which overlap on 2 threads); incremental = `dbt build` again after a
+new extract with 1% as many new transactions as orders.
+
+| orders | landing rows | floor | full build | x floor | rows/s | peak RSS | seeds | staging | audit | intermediate | marts | tests | heaviest models | +1% incremental | of full |
+|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|
+"""
+
+
+def table_row(r: dict) -> str:
+    layer = r["layers"]
+    heavy = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in r["heavy"][:3])
+    return (f"| {r['orders']:,} | {r['landing_rows']:,} | {r['floor']:.1f} s | {r['build']:.0f} s | "
+            f"{r['build'] / r['floor']:.1f}x | {r['landing_rows'] / r['build']:,.0f} | {r['peak'] / 1024:.1f} GiB | "
+            + " | ".join(f"{layer[k]:.0f} s" for k in LAYERS)
+            + f" | {heavy} | {r['incremental']:.0f} s | {r['incremental'] / r['build']:.0%} |")
+
+
+def growth_lines(smaller: dict, larger: dict, most: int = 5) -> list[str]:
+    """How node time grew from one size to the next: in all, and the nodes that grew the most.
+
+    Nodes under 1 s at the smaller size are left out of the ranking (their time is dbt's overhead,
+    not the data's).
+    """
+    data = larger["orders"] / smaller["orders"]
+    before, after = smaller["node_times"], larger["node_times"]
+    total = sum(after.values()) / sum(before.values())
+    grown = sorted(((after[n] / before[n], n, before[n], after[n]) for n in after if before.get(n, 0) >= 1.0),
+                   reverse=True)[:most]
+    return [f"\nFrom {smaller['orders']:,} to {larger['orders']:,} orders ({data:.0f}x the data): node time "
+            f"{total:.1f}x, wall time {larger['build'] / smaller['build']:.1f}x. Grew the most: "
+            + "; ".join(f"{name.split('.')[2]} {a:.1f} s to {b:.1f} s ({g:.1f}x)" for g, name, a, b in grown) + ".\n"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sizes", nargs="*", type=int, default=[100_000, 1_000_000, 10_000_000], metavar="ORDERS")
+    parser.add_argument("--keep", action="store_true", help="keep the landing data and warehouses")
+    parser.add_argument("--report", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    args = parser.parse_args(argv)
+    with args.report.open("a") as fh:
+        fh.write(HEADER.format(date=datetime.now(timezone.utc)))
+    rows: list[dict] = []
+    for orders in args.sizes:
+        work = Path(tempfile.mkdtemp(prefix=f"build_benchmark_{orders}_"))
+        try:
+            print(f"==> {orders:,} orders in {work}", flush=True)
+            counts = generate_scale(work / "raw", work / "truth", orders=orders, progress=lambda line: None)
+            landing_rows = sum(counts.values())
+            floor, floor_rows = floor_seconds(work / "raw")
+            print(f"    floor: {floor:.1f} s to read {floor_rows:,} landing rows once", flush=True)
+            build, peak, results = run_dbt(work / "raw", work / "warehouse.duckdb", work, "full")
+            layers, heavy = per_layer(results)
+            added = add_one_percent(work / "raw", orders)
+            incremental, _, _ = run_dbt(work / "raw", work / "warehouse.duckdb", work, "incremental")
+            row = {"orders": orders, "landing_rows": landing_rows, "floor": floor, "build": build, "peak": peak,
+                   "layers": layers, "heavy": heavy, "incremental": incremental, "added": added,
+                   "node_times": {r["unique_id"]: r["execution_time"] for r in results["results"]}}
+            rows.append(row)
+            line = table_row(row)
+            with args.report.open("a") as fh:  # each size as soon as it is measured
+                fh.write(line + "\n")
+            print(f"    full build {build:.0f} s ({build / floor:.1f}x the floor), peak {peak / 1024:.1f} GiB, "
+                  f"{landing_rows / build:,.0f} landing rows/s; +{added:,} rows: incremental {incremental:.0f} s "
+                  f"({incremental / build:.0%} of the full build)", flush=True)
+        finally:
+            if not args.keep:
+                shutil.rmtree(work, ignore_errors=True)
+    lines = [line for smaller, larger in zip(rows, rows[1:]) for line in growth_lines(smaller, larger)]
+    if lines:
+        with args.report.open("a") as fh:
+            fh.writelines(line + "\n" for line in lines)
+        print("".join(lines), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

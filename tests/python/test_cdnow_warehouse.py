@@ -1,4 +1,4 @@
-"""CDNOW through the whole warehouse (scripts/land_cdnow.py): the sample's 6,919 transactions landed
+"""CDNOW through the whole warehouse (src/warehouse_tools/land_cdnow.py): the sample's 6,919 transactions landed
 as the generic transactions CSV, `dbt build` with every test, and the figures read from the marts.
 
 Checked against independent sources: the published maximum-likelihood estimates on the 39-week

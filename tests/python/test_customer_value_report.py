@@ -1,4 +1,4 @@
-"""The customer-value report (scripts/customer_value_report.py) on the demo warehouse: one
+"""The customer-value report (src/warehouse_tools/customer_value_report.py) on the demo warehouse: one
 self-contained page (no scripts, nothing fetched) with the tracking plot, the calibration chart and
 the model comparison, whose numbers are the marts', and a verdict that says plainly when the chosen
 model loses to a baseline."""

@@ -1,6 +1,6 @@
 """The same warehouse on PostgreSQL and Apache Spark as on DuckDB (docs/engines.md).
 
-Each engine builds the demo landing data with scripts/build_on_engine.py (dbt build, the dbt Python
+Each engine builds the demo landing data with src/warehouse_tools/build_on_engine.py (dbt build, the dbt Python
 models on the driver, then what depends on them, every data and unit test included) and its marts
 must equal DuckDB's row for row (tests/python/engine_marts.py: money to the cent, floats to 1e-9).
 A second run of the incremental identity models must keep every customer id.

@@ -115,3 +115,14 @@ def test_the_generators_rewrite_their_own_folder_and_never_delete_landed_files(t
     assert [p.name for p in (tmp_path / "raw").rglob("*")] == ["kajabi", "contacts_2026-01-01.csv"]
     assert landed.read_text(encoding="utf-8") == "Email\nsomeone@example.org\n"
     assert not (tmp_path / "truth").exists()
+
+
+def test_make_data_writes_only_the_demo_folder() -> None:
+    """`make data` generates into data/demo/raw, never into data/raw where users land their exports."""
+    from warehouse_tools.project import DEMO_RAW_DIR, ROOT
+
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "DEMO_DATA_DIR := $(CURDIR)/data/demo/raw\n" in makefile
+    assert DEMO_RAW_DIR == ROOT / "data" / "demo" / "raw"
+    calls = [line.strip() for line in makefile.splitlines() if "generate-demo-data" in line]
+    assert calls == ["$(WAREHOUSE) generate-demo-data --out $(DEMO_DATA_DIR)"], calls

@@ -1,4 +1,4 @@
-"""`make publish`: the read-only snapshot of the marts that BI tools open (scripts/publish_marts.py).
+"""`make publish`: the read-only snapshot of the marts that BI tools open (src/warehouse_tools/publish_marts.py).
 
 The snapshot holds every mart of the warehouse with the same rows, columns and comments (as a DuckDB
 file and as Parquet), is written in a storage format DuckDB 1.0 reads, opens read-only while another

@@ -2,8 +2,8 @@
 
 A subprocess opens a DuckDB file for writing (as a running `dbt build` or a BI tool does) and keeps
 it open; `make build`, `make docs`, `make validate`, `make publish`, `make summary` and
-scripts/export_partner.py then run against that file and must each stop with exit status 2 and one
-line naming the holder's PID, without a traceback (scripts/warehouse_lock.py).
+src/warehouse_tools/export_partner.py then run against that file and must each stop with exit status 2 and one
+line naming the holder's PID, without a traceback (src/warehouse_tools/warehouse_lock.py).
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def _one_line_with_the_pid(result: subprocess.CompletedProcess, pid: int) -> Non
     # besides that line: make's own 'Error 2' and the announcing lines (==> ...), nothing
     others = [line for line in output.splitlines() if line.strip() and line != said[0]
               and not line.startswith("==>") and not re.match(r"make(\[\d+\])?: \*\*\* ", line)
-              and not line.startswith(".venv/bin/python ") and "require_minimum_pandas_version" not in line
+              and not line.startswith(".venv/bin/warehouse ") and "require_minimum_pandas_version" not in line
               and "FutureWarning" not in line]
     assert others == [], output
 

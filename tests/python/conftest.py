@@ -22,8 +22,13 @@ from pathlib import Path
 
 import pytest
 from warehouse_tools.dbt_inprocess import DbtCommandError, run_dbt  # noqa: F401  (the tests import both from here)
+from warehouse_tools.project import ROOT as WAREHOUSE_TOOLS_ROOT
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+if WAREHOUSE_TOOLS_ROOT != PROJECT_DIR:  # a .venv installed from another checkout would test that one's code
+    raise pytest.UsageError(f"the .venv's packages are installed from {WAREHOUSE_TOOLS_ROOT}, not {PROJECT_DIR}: "
+                            "run make install in this checkout (its own .venv)")
 
 # session fixtures for the demo warehouse (demo_landing, demo_warehouse, landing_copy)
 pytest_plugins = ["demo_fixtures"]

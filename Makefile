@@ -25,13 +25,16 @@ GENERATOR := scripts/generate_demo_data.py $(wildcard scripts/demo_data/*.py)
 
 SQL_PATHS := models tests/generic tests/reconciliation tests/customer_value tests/semantic tests/fixtures
 
-.PHONY: help build test lint data figures score validate summary publish docs bench-identity bench-generator bench-clv bench-build \
+.PHONY: help registry build test lint data figures score validate summary publish docs bench-identity bench-generator bench-clv bench-build \
 	install chromium lock clean build-spark build-postgres postgres-stop test-spark
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
 
-install: $(VENV)/.installed ## create .venv and install the pinned dependencies (requirements.lock)
+install: $(VENV)/.installed registry ## create .venv and install the pinned dependencies (requirements.lock)
+
+registry: $(VENV)/.installed ## write the source registry macro dbt reads (macros/generated/) from the sources' YAML
+	@$(PY) scripts/source_registry.py
 
 $(VENV)/.installed: requirements.lock
 	@echo "==> creating $(VENV) and installing pinned dependencies"

@@ -23,12 +23,19 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
+import source_registry
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 # session fixtures for the demo warehouse (demo_landing, demo_warehouse, landing_copy)
 pytest_plugins = ["demo_fixtures"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _source_registry_written() -> None:
+    """The source registry macro, as `make` writes it before dbt (scripts/source_registry.py)."""
+    source_registry.write(PROJECT_DIR)
 
 
 class DbtCommandError(RuntimeError):
@@ -74,6 +81,7 @@ def run_dbt(args: Sequence[str], duckdb_path: str | os.PathLike[str],
     """
     duckdb_path = Path(duckdb_path).resolve()
     work_dir = duckdb_path.parent / f"{duckdb_path.stem}_dbt"
+    source_registry.write(Path(project_dir))  # what make does before dbt: the registry macro from the sources' YAML
     messages: list[str] = []
 
     def collect(event) -> None:

@@ -28,13 +28,16 @@ GENERATOR := src/warehouse_tools/generate_demo_data.py $(wildcard src/warehouse_
 
 SQL_PATHS := models tests/generic tests/reconciliation tests/customer_value tests/semantic tests/fixtures
 
-.PHONY: help build test lint data figures score validate summary publish docs bench-identity bench-generator bench-clv bench-build \
+.PHONY: help registry build test lint data figures score validate summary publish docs bench-identity bench-generator bench-clv bench-build \
 	install chromium lock clean build-spark build-postgres postgres-stop test-spark
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
 
-install: $(VENV)/.installed ## create .venv, install the pinned dependencies (requirements.lock) and this project's packages (the warehouse command)
+install: $(VENV)/.installed registry ## create .venv, install the pinned dependencies (requirements.lock) and this project's packages (the warehouse command)
+
+registry: $(VENV)/.installed ## write the source registry macro dbt reads (macros/generated/) from the sources' YAML
+	@$(WAREHOUSE) source-registry
 
 # pyproject.toml declares the packages and the `warehouse` command; their code is installed editable (src/ is read in place)
 $(VENV)/.installed: requirements.lock pyproject.toml

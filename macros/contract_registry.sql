@@ -1,15 +1,23 @@
 {#-
-    contract_models(var_name, tag): the models listed in the project var `var_name`, which a union
-    reads with ref() so that dbt builds them first. dbt records ref() calls while parsing, when the
-    project graph is still empty, so a union cannot discover its inputs by tag and stay in build
-    order (docs/decisions.md); the var is the registry. At execution the macro checks that every
-    model carrying `tag` is in the registry, and fails naming the var if one is missing, so a
-    conforming model is never silently left out. Skipped by the identity benchmark, which replaces
-    the sources with its own records.
+    contract_models(role, tag): the models a contract's union reads, which it passes to ref() so
+    that dbt builds them first: each source table's `role` in the source registry (macro
+    source_registry; `customer_records`, a name or a list, or `orders`, whose `model` is the name). At execution the
+    macro checks that every model carrying `tag` is registered, and fails naming it if one is not,
+    so a conforming model is never silently left out. The identity benchmark replaces the sources
+    with its own records: there the var customer_record_models names them.
 -#}
-{% macro contract_models(var_name, tag) -%}
-    {%- set registered = var(var_name) -%}
-    {%- if execute and not var('identity_benchmark', false) -%}
+{% macro contract_models(role, tag) -%}
+    {%- if var('identity_benchmark', false) -%}
+        {{ return(var('customer_record_models')) }}
+    {%- endif -%}
+    {%- set registered = [] -%}
+    {%- for entry in registered_tables(role) -%}
+        {%- set named = entry[role].model if entry[role] is mapping else entry[role] -%}
+        {%- for model in ([named] if named is string else named) -%}
+            {%- do registered.append(model) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- if execute -%}
         {%- set missing = [] -%}
         {%- for node in graph.nodes.values() -%}
             {%- if node.resource_type == 'model' and node.package_name == project_name
@@ -19,9 +27,9 @@
         {%- endfor -%}
         {%- if missing -%}
             {{ exceptions.raise_compiler_error(
-                'Models tagged ' ~ tag ~ ' are not listed in the var ' ~ var_name ~ ' in dbt_project.yml, so '
-                ~ this.identifier ~ ' would leave them out: ' ~ (missing | sort | join(', '))
-                ~ '. Add them to the list (docs/adding-a-source.md).'
+                'Models tagged ' ~ tag ~ ' are not registered as any source table\'s ' ~ role
+                ~ ' (config.meta.registry in its _<source>__sources.yml), so ' ~ this.identifier
+                ~ ' would leave them out: ' ~ (missing | sort | join(', ')) ~ ' (docs/adding-a-source.md).'
             ) }}
         {%- endif -%}
     {%- endif -%}

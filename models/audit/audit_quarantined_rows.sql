@@ -4,7 +4,7 @@
     with a quarantine reason, and the CSV lines the landing hook could not split into fields. Together with the staged rows and the superseded versions they account
     for every raw row (tested per source by the rows_accounted_for test).
 
-    To add a source entity: add its base model to macro landing_base_models.
+    A source entity is in it by its registry entry base_model (macro landing_base_models, docs/adding-a-source.md).
 -#}
 {%- set base_models = landing_base_models() -%}
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 
+from warehouse_tools import source_registry
 from warehouse_tools.project import ROOT as PROJECT_DIR
 
 
@@ -62,6 +63,7 @@ def run_dbt(args: Sequence[str], duckdb_path: str | os.PathLike[str],
     """
     duckdb_path = Path(duckdb_path).resolve()
     work_dir = duckdb_path.parent / f"{duckdb_path.stem}_dbt"
+    source_registry.write(Path(project_dir))  # what make does before dbt: the registry macro from the sources' YAML
     messages: list[str] = []
 
     def collect(event) -> None:

@@ -130,12 +130,15 @@ def measure(con: duckdb.DuckDBPyConnection) -> list[Figure]:
 
 
 def _coverage(q) -> list[Figure]:
-    """Phone coverage and repeat rate of every customer-bearing table (no documented targets)."""
-    tables = [("ticket_tailor", "staging.stg_ticket_tailor__orders", "phone_raw", "email"),
-              ("kajabi", "staging.stg_kajabi__transactions", None, "customer_id"),
-              ("zoho", "staging.stg_zoho__contacts", "coalesce(mobile_raw, phone_raw)", None),
-              ("paypal", "staging.stg_paypal__transactions", "phone_raw", "email"),
-              ("webshop", "staging.stg_webshop__shop_orders", "phone_raw", "phone_e164")]
+    """Phone coverage and repeat rate of every customer-bearing table (no documented targets): the
+    source registry's contact_quality tables (src/warehouse_tools/source_registry.py); a source without demo
+    data shows 0."""
+    from warehouse_tools.source_registry import load
+
+    tables = [(entry["source_system"], f"staging.{entry['contact_quality']['model']}",
+               None if entry["contact_quality"]["phone_raw"] == "null" else entry["contact_quality"]["phone_raw"],
+               entry["contact_quality"].get("repeat_key"))
+              for entry in load(ROOT) if "contact_quality" in entry]
     figures = []
     for source, table, phone, customer in tables:
         if phone:

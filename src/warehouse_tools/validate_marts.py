@@ -21,7 +21,9 @@ an invariant broke or a suite could not run on its table, 2 when the suites coul
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -36,6 +38,8 @@ from warehouse_tools.project import ROOT
 GX_DIR = ROOT / "gx"
 UNCOMMITTED = "uncommitted/"
 DATASOURCE_NAME = "warehouse"
+# a value set or custom SQL names the sources of a registry role as this token, filled at run time
+SOURCE_SYSTEMS = re.compile(r"\{source_systems:([a-z_]+)\}")
 SAMPLE_ROWS = 3  # rows shown per failed custom-SQL expectation
 REPORT_FILE = "validation_report.html"
 # GX's severity of an expectation says which kind of check it is (docs/data-quality.md)
@@ -113,15 +117,18 @@ class CannotValidate(RuntimeError):
 def open_context(gx_dir: Path = GX_DIR, output_dir: Path | None = None):
     """The GX project in `gx_dir`, as a context whose datasource and validations live in memory.
 
-    Stores keep the paths of gx/great_expectations.yml: suites are read from gx_dir/expectations,
-    and whatever lies under uncommitted/ (results, Data Docs) is written to `output_dir` instead
-    (default gx_dir/uncommitted). The context is ephemeral so that adding the datasource and
-    assets of this run never rewrites the project's YAML.
+    Stores keep the paths of gx/great_expectations.yml, and whatever lies under uncommitted/
+    (results, Data Docs) is written to `output_dir` instead (default gx_dir/uncommitted). The
+    suites are read from gx_dir/expectations with their source names filled from the source
+    registry (fill_source_systems) into `output_dir`/expectations. The context is ephemeral so
+    that adding the datasource and assets of this run never rewrites the project's YAML.
     """
     import great_expectations as gx
 
     output_dir = (output_dir or gx_dir / UNCOMMITTED).resolve()
     config = yaml.safe_load((gx_dir / "great_expectations.yml").read_text())
+    suites_store = config["stores"][config["expectations_store_name"]]["store_backend"]
+    suites_store["base_directory"] = str(_filled_suites(gx_dir / suites_store["base_directory"], output_dir / "expectations"))
     backends = [store["store_backend"] for store in config["stores"].values()]
     backends += [site["store_backend"] for site in config["data_docs_sites"].values()]
     for backend in backends:
@@ -132,6 +139,54 @@ def open_context(gx_dir: Path = GX_DIR, output_dir: Path | None = None):
             else:
                 backend["base_directory"] = str((gx_dir / relative).resolve())
     return gx.get_context(mode="ephemeral", project_config=config)
+
+
+def fill_source_systems(suite: dict[str, Any], entries: list[dict[str, Any]], where: str = "") -> dict[str, Any]:
+    """The suite with every `{source_systems:<role>}` token replaced by the sources of that role.
+
+    In a value_set, the token (a whole element) becomes the source names, one element each; in
+    custom SQL it becomes them quoted and comma-separated, for `in (...)`. The roles are the
+    registry's (src/warehouse_tools/source_registry.py): customer_records, orders, contact_quality,
+    base_model, and events (sources whose orders are for events). So no suite lists sources.
+    """
+    from warehouse_tools.source_registry import source_systems
+
+    def systems(role: str) -> list[str]:
+        names = source_systems(entries, role)
+        if not names:
+            raise CannotValidate(f"{where}: no source in the registry has the role {role!r}")
+        return names
+
+    for expectation in suite.get("expectations", []):
+        kwargs = expectation.get("kwargs", {})
+        if isinstance(kwargs.get("value_set"), list):
+            filled: list[Any] = []
+            for value in kwargs["value_set"]:
+                token = SOURCE_SYSTEMS.fullmatch(value) if isinstance(value, str) else None
+                filled += systems(token.group(1)) if token else [value]
+            kwargs["value_set"] = filled
+        if isinstance(kwargs.get("unexpected_rows_query"), str):
+            kwargs["unexpected_rows_query"] = SOURCE_SYSTEMS.sub(
+                lambda token: ", ".join(f"'{name}'" for name in systems(token.group(1))),
+                kwargs["unexpected_rows_query"])
+    return suite
+
+
+def _filled_suites(suites_dir: Path, out_dir: Path) -> Path:
+    """Copy the suites in `suites_dir` (<project>/gx/expectations) to `out_dir`, source names filled from the project's registry."""
+    from warehouse_tools.source_registry import RegistryError, load
+
+    try:
+        entries = load(suites_dir.parents[1])  # the project the gx/ folder belongs to
+    except RegistryError as error:
+        raise CannotValidate(str(error)) from error
+    shutil.rmtree(out_dir, ignore_errors=True)
+    for path in sorted(suites_dir.rglob("*.json")):
+        target = out_dir / path.relative_to(suites_dir)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        suite = fill_source_systems(json.loads(path.read_text()), entries, str(path))
+        target.write_text(json.dumps(suite, indent=2))
+    return out_dir
 
 
 def table_of(suite_name: str) -> tuple[str, str]:

@@ -21,6 +21,7 @@ import os
 from pathlib import Path
 
 import pytest
+from warehouse_tools import source_registry
 from warehouse_tools.dbt_inprocess import DbtCommandError, run_dbt  # noqa: F401  (the tests import both from here)
 from warehouse_tools.project import ROOT as WAREHOUSE_TOOLS_ROOT
 
@@ -32,6 +33,12 @@ if WAREHOUSE_TOOLS_ROOT != PROJECT_DIR:  # a .venv installed from another checko
 
 # session fixtures for the demo warehouse (demo_landing, demo_warehouse, landing_copy)
 pytest_plugins = ["demo_fixtures"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _source_registry_written() -> None:
+    """The source registry macro, as `make` writes it before dbt (warehouse source-registry)."""
+    source_registry.write(PROJECT_DIR)
 
 
 def compile_inline(sql: str, duckdb_path: str | os.PathLike[str]) -> str:

@@ -2,45 +2,19 @@
     Every staged order and transaction is in fct_orders exactly once, with its money: per source,
     the row count and the sum of the amount the source states (the total the buyer was charged, or
     the signed transaction amount) agree to the cent with staging. Returns the sources that differ.
+    The sources and their staged amounts are the registry's `orders` entries (macro source_registry).
 -#}
 with
 
 staged as (
-    select
-        'humanitix' as source_system,
-        count(*) as order_rows,
-        sum(total_amount) as stated_amount
-    from {{ ref('stg_humanitix__orders') }}
-    union all
-    select
-        'ticket_tailor' as source_system,
-        count(*) as order_rows,
-        sum(total_amount) as stated_amount
-    from {{ ref('stg_ticket_tailor__orders') }}
-    union all
-    select
-        'kajabi' as source_system,
-        count(*) as order_rows,
-        sum(amount) as stated_amount
-    from {{ ref('stg_kajabi__transactions') }}
-    union all
-    select
-        'paypal' as source_system,
-        count(*) as order_rows,
-        sum(gross_amount) as stated_amount
-    from {{ ref('stg_paypal__transactions') }}
-    union all
-    select
-        'webshop' as source_system,
-        count(*) as order_rows,
-        sum(amount) as stated_amount
-    from {{ ref('stg_webshop__shop_orders') }}
-    union all
-    select
-        'transactions_csv' as source_system,
-        count(*) as order_rows,
-        sum(amount) as stated_amount
-    from {{ ref('stg_transactions_csv__transactions') }}
+    {% for entry in registered_tables('orders') -%}
+        select
+            '{{ entry.source_system }}' as source_system,
+            count(*) as order_rows,
+            sum({{ entry.orders.stated_amount }}) as stated_amount
+        from {{ ref(entry.orders.staged) }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 ),
 
 marts as (

@@ -2,7 +2,7 @@
 
 Arguments that are text rather than SQL (a regular expression, a strptime format, a JSON path)
 are rendered as string literals, at the positions TEXT_ARGUMENTS lists; a few dispatched macros
-render as the SQL the linter should see (a type name, a cast). `adapter.quote(name)` quotes an
+render as the SQL the linter should see (a type name, a cast, unnest_json_array's select). `adapter.quote(name)` quotes an
 identifier as DuckDB does.
 """
 
@@ -30,6 +30,9 @@ def _render(name: str, args: tuple) -> str:
         return _literal(str(args[0]))
     if name == "try_cast":
         return f"try_cast({args[0]} as {args[1]})"
+    if name == "unnest_json_array":  # a whole select: the parent's columns and the child's two
+        relation, json_column, _, columns = args
+        return f"select {''.join(c + ', ' for c in columns)}1 as element_index, {json_column} as element from {relation}"
     rendered = []
     for position, arg in enumerate(args):
         text = str(arg)

@@ -1,10 +1,10 @@
 {#-
     Every customer-bearing record of every source in one shape: the customer-record contract
     (docs/identity.md, enforced by the model contract in _identity__models.yml). The models are
-    listed in the project var customer_record_models and tagged customer_record_contract; a new
-    source joins by conforming to the contract (its staging model can itself) and adding its model
-    to the var, without editing this or any resolution model (docs/adding-a-source.md). A tagged
-    model missing from the var fails the build (macro contract_models).
+    registered in their sources' YAML (meta.registry.customer_records, macro source_registry) and
+    tagged customer_record_contract; a new source joins by conforming to the contract (its staging
+    model can itself) and registering its model, without editing this or any resolution model
+    (docs/adding-a-source.md). A tagged model left unregistered fails the build (macro contract_models).
     Optional columns (source_customer_key) are read from the models that have them and are NULL
     for the others, so a source without such a key needs no placeholder column.
 -#}
@@ -18,7 +18,7 @@
 with
 
 unioned as (
-    {% for model in contract_models('customer_record_models', 'customer_record_contract') -%}
+    {% for model in contract_models('customer_records', 'customer_record_contract') -%}
         {%- set present = [] -%}
         {%- if execute -%}
             {%- for column in adapter.get_columns_in_relation(ref(model)) -%}

@@ -1,6 +1,6 @@
 {#-
     The partner of each order and the revenue-share terms in force on the order date (seed
-    partner_assets): a row naming the order's own asset (venue, offer, item, shop) wins over the
+    partner_assets): a row naming the order's own asset (venue, event, organiser, offer, item, shop) wins over the
     source's wildcard row ('*'); among those, the latest valid_from on or before the order date.
     Orders no row covers have no partner (a warning test reports them).
 -#}

@@ -1,9 +1,9 @@
 {#-
     Every order and transaction of every source in one shape: the order contract (docs/orders.md,
-    enforced by the model contract in _orders__models.yml). The models are listed in the project
-    var order_models and tagged order_contract; a new source of orders joins by conforming to the
-    contract and adding its model there (docs/adding-a-source.md). A tagged model missing from the
-    var fails the build (macro contract_models).
+    enforced by the model contract in _orders__models.yml). The models are registered in their
+    sources' YAML (meta.registry.orders.model, macro source_registry) and tagged order_contract; a
+    new source of orders joins by conforming to the contract and registering its model
+    (docs/adding-a-source.md). A tagged model left unregistered fails the build (macro contract_models).
 -#}
 {%- set columns = [
     'order_key', 'order_id', 'source_system', 'source_table', 'customer_record_id', 'transaction_type',
@@ -15,7 +15,7 @@
 with
 
 unioned as (
-    {% for model in contract_models('order_models', 'order_contract') -%}
+    {% for model in contract_models('orders', 'order_contract') -%}
         select {{ columns | join(', ') }}
         from {{ ref(model) }}
         {% if not loop.last %}union all{% endif %}

@@ -5,27 +5,17 @@
     email and mobile coverage, coverage meaning the field is filled in (as the analysis counts it;
     the valid and invalid counts beside it say how much of that is usable). Percentages are 0-100
     with one decimal.
-    A source table with customers is one line in `tables` below.
+    A source table with customers is in it by its registry entry `contact_quality` (the staging
+    model and the expressions of its raw phone, normalised phone and name; macro source_registry).
 -#}
-{%- set tables = [
-    {'model': 'stg_humanitix__orders', 'source_system': 'humanitix', 'source_table': 'orders',
-     'phone_raw': 'phone_raw', 'phone': 'phone_e164', 'name': 'first_name'},
-    {'model': 'stg_ticket_tailor__orders', 'source_system': 'ticket_tailor', 'source_table': 'orders',
-     'phone_raw': 'phone_raw', 'phone': 'phone_e164', 'name': 'first_name'},
-    {'model': 'stg_kajabi__contacts', 'source_system': 'kajabi', 'source_table': 'contacts',
-     'phone_raw': 'phone_raw', 'phone': 'phone_e164', 'name': 'first_name'},
-    {'model': 'stg_kajabi__transactions', 'source_system': 'kajabi', 'source_table': 'transactions',
-     'phone_raw': 'null', 'phone': 'null', 'name': 'customer_name'},
-    {'model': 'stg_zoho__contacts', 'source_system': 'zoho', 'source_table': 'contacts',
-     'phone_raw': 'coalesce(mobile_raw, phone_raw)', 'phone': 'coalesce(mobile_e164, phone_e164)',
-     'name': 'first_name'},
-    {'model': 'stg_paypal__transactions', 'source_system': 'paypal', 'source_table': 'transactions',
-     'phone_raw': 'phone_raw', 'phone': 'phone_e164', 'name': 'payer_name'},
-    {'model': 'stg_webshop__shop_customers', 'source_system': 'webshop', 'source_table': 'shop_customers',
-     'phone_raw': 'phone_raw', 'phone': 'phone_e164', 'name': 'first_name'},
-    {'model': 'stg_webshop__shop_orders', 'source_system': 'webshop', 'source_table': 'shop_orders',
-     'phone_raw': 'phone_raw', 'phone': 'phone_e164', 'name': 'customer_name'},
-] -%}
+{%- set tables = [] -%}
+{%- for entry in registered_tables('contact_quality') -%}
+    {%- do tables.append({
+        'source_system': entry.source_system, 'source_table': entry.source_table,
+        'model': entry.contact_quality.model, 'phone_raw': entry.contact_quality.phone_raw,
+        'phone': entry.contact_quality.phone, 'name': entry.contact_quality.name,
+    }) -%}
+{%- endfor -%}
 
 with
 

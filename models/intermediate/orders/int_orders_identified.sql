@@ -116,7 +116,9 @@ final as (
         is_paid,
         counts_toward_revenue,
         is_customer_erased,
-        extracted_at
+        extracted_at,
+        -- the run that (re)loaded the row: tests on the batch check the latest (macro latest_batch_filter)
+        {{ run_started_timestamp() }} as loaded_at
     from identified
 )
 

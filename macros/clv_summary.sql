@@ -1,6 +1,7 @@
 {#-
     clv_summary(end_date): the per-customer summary the customer-base models (BG/NBD, Gamma-Gamma)
-    need, from paid orders in fct_orders up to `end_date` (a SQL date expression), in days:
+    need, from paid orders (int_orders_identified, the rows of fct_orders) up to `end_date` (a SQL
+    date expression), in days:
       x          repeat purchases: days with a paid order after the first such day
       t_x        days from the first purchase day to the last
       T          days from the first purchase day to end_date (the customer's age)
@@ -18,7 +19,7 @@
             customer_id,
             order_date,
             sum(net_amount_reporting) as day_value
-        from {{ ref('fct_orders') }}
+        from {{ ref('int_orders_identified') }}
         where
             is_paid and order_date <= {{ end_date }} and customer_id is not null
             and order_key not in (select subscription.order_key from {{ ref('int_subscription_payments') }} as subscription)

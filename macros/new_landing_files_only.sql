@@ -12,9 +12,9 @@
 {%- endmacro %}
 
 {#-
-    incremental_where_supported(): the materialization of the incremental order models
-    (staging orders, fct_orders): 'incremental' (delete+insert on the record key), except on
-    Spark, where a build without Delta or Iceberg has no delete+insert or merge: there they are
+    incremental_where_supported(): the materialization of the incremental order models (staging
+    orders, int_orders_priced, int_orders_identified): 'incremental' (delete+insert on the record
+    key), except on Spark, where a build without Delta or Iceberg has no delete+insert or merge: there they are
     tables rebuilt in full (is_incremental() is then false, so the incremental branches do not
     render). docs/engines.md.
 -#}

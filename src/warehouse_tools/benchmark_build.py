@@ -10,7 +10,8 @@ For each size: the scale generator (`--scale`) writes landing data into a tempor
      layer (seeds, staging, audit, intermediate, marts, tests) with the heaviest models;
   3. 1% new data: a new Kajabi transactions extract with 1% as many rows as the run has orders (new
      transactions of existing customers), then `dbt build` again: the incremental run's wall time as a
-     fraction of the full build.
+     fraction of the full build, and its test node time (data tests check only the new batch where
+     configured, docs/orders.md).
 Prints and appends a table to docs/benchmarks.md and, between consecutive sizes, how node time grew
 in all and for the nodes that grew the most (what grows faster than the data). Figures from one run; the machine is shared, so
 compare the ratios within a row rather than seconds across runs.
@@ -116,10 +117,10 @@ HEADER = """
 `warehouse benchmark-build`: the scale generator's landing data, `dbt build` (seeds, models,
 tests) as a child process; floor = DuckDB reading every landing file once in one query; layers from
 run_results.json (node times, which overlap on 2 threads); incremental = `dbt build` again after a
-new extract with 1% as many new transactions as orders.
+new extract with 1% as many new transactions as orders; its tests = test node time of that run.
 
-| orders | landing rows | floor | full build | x floor | rows/s | peak RSS | seeds | staging | audit | intermediate | marts | tests | heaviest models | +1% incremental | of full |
-|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|
+| orders | landing rows | floor | full build | x floor | rows/s | peak RSS | seeds | staging | audit | intermediate | marts | tests | heaviest models | +1% incremental | of full | its tests |
+|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|
 """
 
 
@@ -129,7 +130,7 @@ def table_row(r: dict) -> str:
     return (f"| {r['orders']:,} | {r['landing_rows']:,} | {r['floor']:.1f} s | {r['build']:.0f} s | "
             f"{r['build'] / r['floor']:.1f}x | {r['landing_rows'] / r['build']:,.0f} | {r['peak'] / 1024:.1f} GiB | "
             + " | ".join(f"{layer[k]:.0f} s" for k in LAYERS)
-            + f" | {heavy} | {r['incremental']:.0f} s | {r['incremental'] / r['build']:.0%} |")
+            + f" | {heavy} | {r['incremental']:.0f} s | {r['incremental'] / r['build']:.0%} | {r['incremental_tests']:.0f} s |")
 
 
 def growth_lines(smaller: dict, larger: dict, most: int = 5) -> list[str]:
@@ -168,9 +169,11 @@ def main(argv: list[str] | None = None) -> int:
             build, peak, results = run_dbt(work / "raw", work / "warehouse.duckdb", work, "full")
             layers, heavy = per_layer(results)
             added = add_one_percent(work / "raw", orders)
-            incremental, _, _ = run_dbt(work / "raw", work / "warehouse.duckdb", work, "incremental")
+            incremental, _, incremental_results = run_dbt(work / "raw", work / "warehouse.duckdb", work, "incremental")
+            incremental_tests = per_layer(incremental_results)[0]["test"]
             row = {"orders": orders, "landing_rows": landing_rows, "floor": floor, "build": build, "peak": peak,
                    "layers": layers, "heavy": heavy, "incremental": incremental, "added": added,
+                   "incremental_tests": incremental_tests,
                    "node_times": {r["unique_id"]: r["execution_time"] for r in results["results"]}}
             rows.append(row)
             line = table_row(row)
@@ -178,7 +181,8 @@ def main(argv: list[str] | None = None) -> int:
                 fh.write(line + "\n")
             print(f"    full build {build:.0f} s ({build / floor:.1f}x the floor), peak {peak / 1024:.1f} GiB, "
                   f"{landing_rows / build:,.0f} landing rows/s; +{added:,} rows: incremental {incremental:.0f} s "
-                  f"({incremental / build:.0%} of the full build)", flush=True)
+                  f"({incremental / build:.0%} of the full build), its tests {incremental_tests:.1f} s of node time "
+                  f"(full build's {layers['test']:.1f} s)", flush=True)
         finally:
             if not args.keep:
                 shutil.rmtree(work, ignore_errors=True)

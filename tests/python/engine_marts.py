@@ -4,7 +4,7 @@ Rows are matched on each mart's key (MART_KEYS). Values are equal when:
 - both are exact numbers (integers, decimals) and equal: money to the cent, counts exactly;
 - either is a float and they agree to 1e-9 relative (absolute below 1);
 - otherwise (text, dates, timestamps, booleans, NULL) they are equal.
-Columns in IGNORED_COLUMNS differ by nature (the time a fit took).
+Columns in IGNORED_COLUMNS differ by nature (the time a fit took, the time a row was loaded).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ MART_KEYS = {
     "rpt_partner_summary": ("partner_id", "source_system", "asset_type", "asset_id", "order_month"),
     "rpt_partner_customers": ("partner_id", "customer_key"),
 }
-IGNORED_COLUMNS = {"rpt_clv_model_fit": {"fit_seconds"}}
+IGNORED_COLUMNS = {"rpt_clv_model_fit": {"fit_seconds"}, "fct_orders": {"loaded_at"}}
 FLOAT_TOLERANCE = 1e-9
 
 

@@ -4,7 +4,7 @@ Customer ids are opaque and history-dependent by design (a customer keeps their 
 a merge keeps the id most records carry), so an incremental build and a fresh full build of the same
 data may name a customer differently. The comparison maps every customer id to its customer's
 smallest source record id and every partner customer key to (partner, that record id), then
-requires every mart to hold the same rows. Timing columns (fit_seconds) are left out.
+requires every mart to hold the same rows. Timing columns (fit_seconds, loaded_at) are left out.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-IGNORED_COLUMNS = {"fit_seconds", "iterations", "message"}
+IGNORED_COLUMNS = {"fit_seconds", "iterations", "message", "loaded_at"}
 
 
 def _canonical_ids(con: duckdb.DuckDBPyConnection) -> tuple[dict, dict]:

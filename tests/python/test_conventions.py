@@ -86,6 +86,12 @@ def _break_freshness(manifest: dict) -> None:
     source["config"]["freshness"] = None
 
 
+def _break_layers(manifest: dict) -> None:
+    # an intermediate model reading a mart, as int_customer_order_summary once read fct_orders
+    node = manifest["nodes"]["model.customer_warehouse.int_customer_order_summary"]
+    node["depends_on"]["nodes"].append("model.customer_warehouse.fct_orders")
+
+
 def _break_macro_description(manifest: dict) -> None:
     manifest["macros"]["macro.customer_warehouse.normalize_email"]["description"] = ""
 
@@ -97,7 +103,8 @@ def _break_macro_description(manifest: dict) -> None:
     (_break_name, "check_model_names", "customers"),
     (_break_freshness, "check_source_freshness_populated", "kajabi"),
     (_break_macro_description, "check_macro_description_populated", "normalize_email"),
-], ids=["primary_key", "column_description", "name", "freshness", "macro_description"])
+    (_break_layers, "check_model_reads_no_later_layer", "int_customer_order_summary"),
+], ids=["primary_key", "column_description", "name", "freshness", "macro_description", "layers"])
 def test_a_broken_convention_fails_the_lint(demo_artifacts, tmp_path: Path, breakage, check, culprit) -> None:
     manifest = json.loads((demo_artifacts / "manifest.json").read_text())
     broken = copy.deepcopy(manifest)

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import run_dbt
+from conftest import DbtCommandError, run_dbt
 from mart_comparison import compare_marts
 
 LATER_EXTRACTS = ["humanitix/orders_2025-07-14.jsonl", "kajabi/contacts_2025-11-12.csv",
@@ -101,6 +101,28 @@ def test_an_incremental_run_gives_the_marts_of_a_full_build(demo_landing, tmp_pa
                            where absorbed_customer_id in ('{first}', '{second}')""").fetchone()[0] == 1
         assert con.sql("select count(*) from marts.fct_orders where is_customer_erased").fetchone()[0] > 0
     assert compare_marts(incremental, full) == {}
+
+    # tests on the batch (macros/tests_on_batch.sql): a full build loads fct_orders in one batch, the
+    # incremental run added a smaller one; a fault in an older batch is not seen by the incremental
+    # run's tests, and is seen with tests_on_batch false (what --full-refresh does)
+    with duckdb.connect(str(full), read_only=True) as con:
+        assert con.sql("select count(distinct loaded_at) from marts.fct_orders").fetchone()[0] == 1
+    with duckdb.connect(str(incremental)) as con:
+        (older, older_rows), (latest, latest_rows) = con.sql(
+            "select loaded_at, count(*) from marts.fct_orders group by 1 order by 1").fetchall()
+        assert 0 < latest_rows < older_rows
+        con.execute(f"""update marts.fct_orders set fx_rate_to_reporting = null
+                        where order_sk = (select min(order_sk) from marts.fct_orders where loaded_at = '{older}')""")
+    not_null = ["test", "--select", "not_null_fct_orders_fx_rate_to_reporting"]
+    _build(not_null, day_n, incremental, monkeypatch)
+    with pytest.raises(DbtCommandError, match="not_null_fct_orders_fx_rate_to_reporting"):
+        _build([*not_null, "--vars", "{tests_on_batch: false}"], day_n, incremental, monkeypatch)
+    # and a fault in the latest batch is seen
+    with duckdb.connect(str(incremental)) as con:
+        con.execute(f"""update marts.fct_orders set fx_rate_to_reporting = null
+                        where order_sk = (select min(order_sk) from marts.fct_orders where loaded_at = '{latest}')""")
+    with pytest.raises(DbtCommandError, match="not_null_fct_orders_fx_rate_to_reporting"):
+        _build(not_null, day_n, incremental, monkeypatch)
 
 
 def test_the_comparison_sees_a_difference(demo_warehouse, tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ purchase_days as (
         orders.customer_id,
         orders.order_date,
         sum(orders.net_amount_reporting) as day_value
-    from {{ ref('fct_orders') }} as orders
+    from {{ ref('int_orders_identified') }} as orders
     left join subscription_payments on orders.order_key = subscription_payments.order_key
     where
         orders.is_paid and orders.customer_id is not null and subscription_payments.order_key is null

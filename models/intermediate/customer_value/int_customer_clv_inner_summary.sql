@@ -14,7 +14,7 @@
                 {{ var('clv_holdout_days') }},
                 cast(floor({{ days_between('min(order_date)', calibration_end) }} / 2) as integer)
             )
-        from {{ ref('fct_orders') }}
+        from {{ ref('int_orders_identified') }}
         where is_paid and customer_id is not null
     )
 {%- endset %}
@@ -30,7 +30,7 @@ purchase_days as (
     select distinct
         orders.customer_id,
         orders.order_date
-    from {{ ref('fct_orders') }} as orders
+    from {{ ref('int_orders_identified') }} as orders
     left join subscription_payments on orders.order_key = subscription_payments.order_key
     where orders.is_paid and orders.customer_id is not null and subscription_payments.order_key is null
 ),

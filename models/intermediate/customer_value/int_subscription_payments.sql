@@ -11,7 +11,7 @@
 with
 
 orders as (
-    select * from {{ ref('fct_orders') }}
+    select * from {{ ref('int_orders_identified') }}
     where is_paid and customer_id is not null and transaction_type = 'sale'
 ),
 

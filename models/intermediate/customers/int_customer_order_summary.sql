@@ -7,7 +7,7 @@
 with
 
 orders as (
-    select * from {{ ref('fct_orders') }}
+    select * from {{ ref('int_orders_identified') }}
     -- an erased customer's orders are anonymous: they count in totals, not for any customer
     where order_date <= {{ as_of_date() }} and customer_id is not null
 ),

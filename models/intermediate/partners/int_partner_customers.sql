@@ -2,5 +2,5 @@
 select distinct
     partner_id,
     customer_id
-from {{ ref('fct_orders') }}
+from {{ ref('int_orders_identified') }}
 where partner_id is not null and customer_id is not null

@@ -1,7 +1,7 @@
 -- The customers of the generic transactions CSV in the customer-record contract (docs/identity.md):
 -- one record per customer id that has a usable transaction. The export carries no email or phone,
--- so each id is its own customer (nothing to link on). Tagged customer_record_contract and listed in
--- the var customer_record_models.
+-- so each id is its own customer (nothing to link on). Tagged customer_record_contract and registered
+-- as customer_records in _transactions_csv__sources.yml (meta.registry).
 with
 
 transactions as (

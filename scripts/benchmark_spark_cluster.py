@@ -69,13 +69,17 @@ def _generate(spark, customers: int) -> None:
         .saveAsTable(f"{SCHEMA}.int_customer_clv_calibration")
     frame.select("partner_id", "customer_id").write.mode("overwrite").format("parquet") \
         .saveAsTable(f"{SCHEMA}.int_partner_customers")
-    spark.sql(f"create or replace table {SCHEMA}.int_customer_clv_model_comparison using parquet as "
-              "select 'bg_nbd' as score_name, cast(1 as bigint) as model_rank")
-    spark.sql(f"create or replace table {SCHEMA}.int_customer_clv_recalibration using parquet as select "
-              "'bg_nbd' as model, 'full' as period, 'failed' as status, 0d as intercept, 0d as slope")
-    spark.sql(f"create or replace table {SCHEMA}.int_subscription_contracts using parquet as select "
-              "'x' as contract_id, 'c' as customer_id, 'month' as billing_interval, cast(0 as bigint) as renewal_points, "
-              "true as is_active, cast(0 as bigint) as renewals, 0d as mean_payment_value where false")
+    small = {
+        "int_customer_clv_model_comparison": "select 'bg_nbd' as score_name, cast(1 as bigint) as model_rank",
+        "int_customer_clv_recalibration": "select 'bg_nbd' as model, 'full' as period, 'failed' as status, "
+                                          "0d as intercept, 0d as slope",
+        "int_subscription_contracts": "select 'x' as contract_id, 'c' as customer_id, 'month' as billing_interval, "
+                                      "cast(0 as bigint) as renewal_points, true as is_active, "
+                                      "cast(0 as bigint) as renewals, 0d as mean_payment_value where false",
+    }
+    for name, query in small.items():
+        spark.sql(f"drop table if exists {SCHEMA}.{name}")
+        spark.sql(f"create table {SCHEMA}.{name} using parquet as {query}")
 
 
 def _manifest(names):

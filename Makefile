@@ -23,12 +23,14 @@ CV_REPORT ?= $(CURDIR)/reports/customer_value.html
 # Spark (make build-spark): everything Spark writes (tables, Derby metastore, derby.log) goes here.
 export SPARK_WORK_DIR ?= /tmp/customer_warehouse_spark
 export SPARK_LOCAL_IP ?= 127.0.0.1
+# spark: Spark in this process; spark_connect: the cluster SPARK_REMOTE names (src/warehouse_tools/spark_cluster.py starts one)
+SPARK_TARGET ?= spark
 
 GENERATOR := src/warehouse_tools/generate_demo_data.py $(wildcard src/warehouse_tools/demo_data/*.py)
 
 SQL_PATHS := models tests/generic tests/reconciliation tests/customer_value tests/semantic tests/fixtures
 
-.PHONY: help registry build test lint data figures score validate summary publish docs bench-identity bench-generator bench-clv bench-build \
+.PHONY: help registry build test lint data figures score validate summary publish docs bench-identity bench-generator bench-clv bench-build bench-spark \
 	install chromium lock clean build-spark build-postgres postgres-stop test-spark
 
 help: ## list the targets
@@ -78,10 +80,10 @@ build: install data ## build the warehouse: dbt seeds, models and data/unit test
 	@$(WAREHOUSE) customer-value-report --duckdb-path $(DUCKDB_PATH) --out $(CV_REPORT)
 	@$(WAREHOUSE) build-summary --duckdb-path $(DUCKDB_PATH)
 
-build-spark: install data ## build the warehouse on Apache Spark in this process (tables under $SPARK_WORK_DIR)
+build-spark: install data ## build the warehouse on Apache Spark in this process, or on the cluster SPARK_REMOTE names with SPARK_TARGET=spark_connect
 	$(WAREHOUSE) check-landing-files
 	@$(WAREHOUSE) check-partner-secret
-	$(WAREHOUSE) build-on-engine --target spark
+	$(WAREHOUSE) build-on-engine --target $(SPARK_TARGET)
 
 build-postgres: install data ## build the warehouse on PostgreSQL: the server POSTGRES_HOST names, else a local one in .postgres/
 	$(WAREHOUSE) check-landing-files
@@ -125,6 +127,9 @@ bench-generator: install ## time the generator's --scale engine at 1M and 10M or
 bench-build: install ## full dbt build at 100k, 1M and 10M orders: time per layer, floor, peak memory, 1% incremental (appends docs/benchmarks.md)
 	$(WAREHOUSE) benchmark-build
 
+bench-spark: install ## the dbt Python models on Spark at 1M customers: bytes collected to the driver and wall time, cluster and in-process (appends docs/benchmarks.md)
+	$(WAREHOUSE) benchmark-spark-cluster $(or $(CUSTOMERS),1000000)
+
 bench-clv: install ## fit and score BG/NBD + Gamma-Gamma CLV on 1M customers against lifetimes (appends docs/benchmarks.md)
 	$(WAREHOUSE) benchmark-clv
 
@@ -146,7 +151,7 @@ chromium: ## install headless Chromium (Debian package `chromium`) when missing:
 test: install lint chromium ## run every test: lint, then pytest (the demo warehouse on temporary DuckDB and PostgreSQL databases)
 	$(PY) -m pytest
 
-test-spark: install ## build and test the demo warehouse on Spark and compare its marts with DuckDB's (several minutes)
+test-spark: install ## build and test the demo warehouse on a Spark cluster the test starts (master, worker, Spark Connect on 127.0.0.1) and compare its marts with DuckDB's (several minutes)
 	$(PY) -m pytest -m spark
 
 lock: ## re-resolve requirements.txt into requirements.lock (needs the registry)

@@ -138,20 +138,77 @@
     {#- the files each external table reads (FAILFAST stops on a line it cannot read: no rejected lines;
         files no source reads are not listed) -#}
     {%- set inventory = [] -%}
+    {%- set listing = none -%}
     {%- for table in tables -%}
-        {%- for file in run_query('select distinct filename from ' ~ table.relation ~ ' order by filename').columns[0].values() -%}
+        {%- set read = run_query('select distinct filename from ' ~ table.relation ~ ' order by filename').columns[0].values() -%}
+        {%- for file in read -%}
             {%- do inventory.append({'file': file, 'source_system': table.source_system,
                                      'source_table': table.source_table, 'status': 'read', 'encoding': 'utf-8'}) -%}
         {%- endfor -%}
-        {%- if not inventory or inventory[-1].source_table != table.source_table or inventory[-1].source_system != table.source_system -%}
-            {%- do exceptions.warn(
-                'source ' ~ table.source_system ~ '.' ~ table.source_table ~ ': no row read from ' ~ table.glob
-                ~ ' (no file matches it, or every file is empty)'
-            ) -%}
+        {%- if read | length == 0 -%}
+            {%- if listing is none -%}{%- set listing = _spark_landing_listing() -%}{%- endif -%}
+            {%- do _spark_check_empty_landing_table(table, listing) -%}
         {%- endif -%}
     {%- endfor -%}
     {%- do _create_landing_files_table(inventory) -%}
     {%- do _create_empty_rejected_lines() -%}
+{%- endmacro %}
+
+{#-
+    _spark_landing_listing(): [{file, bytes}] of every file under RAW_DATA_DIR, as the Spark server
+    sees them (binaryFile lists them; the contents are not read).
+-#}
+{% macro _spark_landing_listing() -%}
+    {%- do run_query(
+        'create or replace temporary view landing_file_listing using binaryFile options (path '
+        ~ string_literal(landing_root()) ~ ', recursiveFileLookup \'true\')'
+    ) -%}
+    {%- set rows = run_query(
+        "select regexp_replace(path, '^file:(//)?', '') as file, length as bytes from landing_file_listing order by 1"
+    ) -%}
+    {%- set listing = [] -%}
+    {%- for row in rows -%}{%- do listing.append({'file': row[0], 'bytes': row[1]}) -%}{%- endfor -%}
+    {{ return(listing) }}
+{%- endmacro %}
+
+{#-
+    A landing table Spark read no row from, as DuckDB decides it: stop where rows are expected (the
+    landing folder holds no file at all, the table's folder holds files its pattern misses, or a
+    matching file holds more than a CSV header line) with one line naming the table, its files and
+    RAW_DATA_DIR; warn and build it empty where its folder holds no file (a system not in use) or
+    its files are header-only CSV.
+-#}
+{% macro _spark_check_empty_landing_table(table, listing) -%}
+    {%- set folder, pattern = table.glob.rsplit('/', 1) -%}
+    {%- set file_regex = '^' ~ modules.re.escape(folder ~ '/') ~ modules.re.escape(pattern).replace('\\*', '[^/]*').replace('\\?', '[^/]') ~ '$' -%}
+    {%- set in_folder, matching = [], [] -%}
+    {%- for entry in listing if entry.file.startswith(folder ~ '/') -%}
+        {%- do in_folder.append(entry) -%}
+        {%- if modules.re.match(file_regex, entry.file) -%}{%- do matching.append(entry) -%}{%- endif -%}
+    {%- endfor -%}
+    {%- set header_bytes = (table.columns | join(',') | length) + 2 -%}
+    {%- set with_rows = [] -%}
+    {%- for entry in matching
+        if (table.format == 'jsonl' and entry.bytes > 0) or (table.format == 'csv' and entry.bytes > header_bytes) -%}
+        {%- do with_rows.append(entry.file) -%}
+    {%- endfor -%}
+    {%- set name = 'source ' ~ table.source_system ~ '.' ~ table.source_table -%}
+    {%- if with_rows -%}
+        {{ exceptions.raise_compiler_error(
+            name ~ ': no row read from ' ~ table.glob ~ ' though ' ~ with_rows | length ~ ' matching file(s) hold data ('
+            ~ with_rows[0] ~ '): the server reads another place than RAW_DATA_DIR=' ~ landing_root() ~ '?'
+        ) }}
+    {%- elif listing | length == 0 or (in_folder and not matching) -%}
+        {{ exceptions.raise_compiler_error(
+            name ~ ': no landing file matches ' ~ table.glob ~ ' (RAW_DATA_DIR is ' ~ landing_root() ~ ')'
+        ) }}
+    {%- elif matching -%}
+        {%- do exceptions.warn(name ~ ': its files under ' ~ folder ~ '/ hold a header and no row, so it is built empty') -%}
+    {%- else -%}
+        {%- do exceptions.warn(
+            name ~ ': no file under ' ~ folder ~ '/, so it is built empty (a system this organisation does not use)'
+        ) -%}
+    {%- endif -%}
 {%- endmacro %}
 
 {% macro postgres__create_landing_relations(tables) -%}

@@ -9,17 +9,18 @@ dbt-spark and dbt-postgres cannot run dbt Python models (dbt-spark only on Datab
 build runs in three steps, in this one process:
 
 1. `dbt build` of everything except the Python models and what depends on them;
-2. the Python models (tag python_model) run here, on the driver: each model's own file is
-   imported and its `model(dbt, session)` called with a small stand-in for dbt's object, whose
-   `ref()` reads the referenced table from the engine into an in-memory DuckDB relation (the
-   models use DuckDB's relation API, as they do on DuckDB); the returned DataFrame is written to
-   the model's table on the engine;
+2. the Python models (tag python_model), each model's own file imported, in dependency order:
+   - on Spark (in-process, or a cluster through Spark Connect with SPARK_REMOTE set) in the cluster,
+     src/warehouse_tools/spark_python_models.py: summaries grouped there, fits on the driver, per-row scores
+     and partner keys on the executors with mapInPandas, results written by the cluster;
+   - on Postgres on the driver: `model(dbt, session)` called with a small stand-in for dbt's
+     object, whose `ref()` reads the referenced table into an in-memory DuckDB relation (the
+     models use DuckDB's relation API, as they do on DuckDB); the returned DataFrame is written
+     to the model's table;
 3. `dbt build` of what depends on the Python models (and the Python models' data tests).
 
 The same code computes the same results: customer_key stays an HMAC keyed with
 PARTNER_HASH_SECRET (read here, never written to SQL), and the CLV fits run on the same summaries.
-On Spark the driver is this process (method session, see profiles.yml); the summaries travel to it
-and the results back, one row per customer.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import importlib.util
 import os
 import sys
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -77,13 +79,24 @@ def step_args(engine: str) -> dict[str, list[str]]:
     }
 
 
-def build(target: str, dbt_options: Sequence[str] = (), log: Callable[[str], None] = print) -> dict[str, float]:
-    """The three steps on the profile output `target`; returns the seconds each took."""
+def build(target: str, dbt_options: Sequence[str] = (), log: Callable[[str], None] = print,
+          meter=None) -> dict[str, float]:
+    """The three steps on the profile output `target`; returns the seconds each took. On Spark, `meter`
+    (a spark_python_models.CollectMeter) counts what the Python models collected to the driver."""
     engine = _target_type(target, dbt_options)
     if engine not in ENGINES:
         raise EngineBuildError(f"target {target} is a {engine} target: this builds on {' or '.join(ENGINES)}")
     if engine == "spark":
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        # the Python workers of an in-process Spark: this interpreter, with the numerics package
+        # (a cluster's executors are configured by the cluster, src/warehouse_tools/spark_cluster.py)
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        # dbt-spark asks every session for Hive support; a Spark Connect server has its catalog already
+        # and says so on every statement
+        warnings.filterwarnings("ignore", message="Failed to set spark.sql.catalogImplementation")
+        paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
+        if str(ROOT / "src") not in paths:
+            os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), *filter(None, paths)])
     options = ["--target", target, *dbt_options]
     selection = step_args(engine)
     timings = {}
@@ -94,9 +107,10 @@ def build(target: str, dbt_options: Sequence[str] = (), log: Callable[[str], Non
     timings["dbt build"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    log(f"==> 2/3 the dbt Python models on the driver, written to {target}")
+    where = "in the cluster (per-row work on the executors)" if engine == "spark" else "on the driver"
+    log(f"==> 2/3 the dbt Python models {where}, written to {target}")
     manifest = _dbt(["parse"], options, lambda _: None).result
-    run_python_models(manifest, target, dbt_options, log)
+    run_python_models(manifest, target, dbt_options, log, meter)
     timings["python models"] = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -150,22 +164,40 @@ class _DbtStandIn:
         self._manifest, self._engine, self._con = manifest, engine, con
 
     def ref(self, name: str, *args, **kwargs) -> duckdb.DuckDBPyRelation:
-        matches = [node for node in self._manifest.nodes.values()
-                   if node.resource_type in ("model", "seed") and node.name == name and node.config.enabled]
-        if len(matches) != 1:
-            raise EngineBuildError(f"ref('{name}') matches {len(matches)} nodes")
-        table = self._engine.read(matches[0].schema, matches[0].alias)
-        return self._con.from_arrow(table)
+        target = ref_node(self._manifest, name)
+        return self._con.from_arrow(self._engine.read(target.schema, target.alias))
 
 
-def run_python_models(manifest, target: str, dbt_options: Sequence[str], log: Callable[[str], None]) -> None:
+def ref_node(manifest, name: str):
+    """The enabled model or seed `ref(name)` points at."""
+    matches = [node for node in manifest.nodes.values()
+               if node.resource_type in ("model", "seed") and node.name == name and node.config.enabled]
+    if len(matches) != 1:
+        raise EngineBuildError(f"ref('{name}') matches {len(matches)} nodes")
+    return matches[0]
+
+
+def run_python_models(manifest, target: str, dbt_options: Sequence[str], log: Callable[[str], None],
+                      meter=None) -> None:
+    """Runs the Python models in dependency order: on Spark in the cluster (src/warehouse_tools/spark_python_models.py,
+    `meter` counting what comes to the driver), on Postgres on the driver."""
     engine = _Engine.connect(target, dbt_options)
     try:
+        spark = isinstance(engine, _SparkEngine)
+        if spark and meter is None:
+            from warehouse_tools.spark_python_models import CollectMeter
+
+            meter = CollectMeter()
         for node in python_models_in_order(manifest):
             started = time.perf_counter()
             spec = importlib.util.spec_from_file_location(f"python_model_{node.name}", ROOT / node.original_file_path)
             module = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(module)
+            if spark:
+                from warehouse_tools.spark_python_models import run_model
+
+                log("    " + run_model(module, node, manifest, engine.spark, meter, _Config(node.config.to_dict())))
+                continue
             with duckdb.connect() as con:
                 frame = module.model(_DbtStandIn(node, manifest, engine, con), None)
                 if isinstance(frame, duckdb.DuckDBPyRelation):
@@ -189,25 +221,19 @@ class _Engine:
 
 
 class _SparkEngine(_Engine):
+    """The Python models' session: the in-process one dbt started (method session), or, with
+    SPARK_REMOTE set, a Spark Connect session on the cluster dbt built on (its catalog)."""
+
     def __init__(self, credentials):
         from pyspark.sql import SparkSession
 
         # dbt ran in this process: its session (and the Derby metastore's lock) is the one to use
-        builder = SparkSession.builder.enableHiveSupport()
+        builder = SparkSession.builder
+        if not os.environ.get("SPARK_REMOTE"):
+            builder = builder.enableHiveSupport()
         for key, value in credentials.server_side_parameters.items():
             builder = builder.config(key, value)
         self.spark = builder.getOrCreate()
-
-    def read(self, schema: str, table: str) -> pa.Table:
-        arrow = self.spark.table(f"`{schema}`.`{table}`").toArrow()
-        # Spark's timestamps are instants shown in the session zone (UTC): naive UTC, as on DuckDB
-        columns = [column.cast(pa.timestamp("us")) if pa.types.is_timestamp(column.type) else column
-                   for column in arrow.columns]
-        return pa.table(columns, names=arrow.column_names)
-
-    def write(self, schema: str, table: str, data: pa.Table) -> None:
-        frame = self.spark.createDataFrame(data)
-        frame.write.mode("overwrite").format("parquet").saveAsTable(f"`{schema}`.`{table}`")
 
 
 class _PostgresEngine(_Engine):

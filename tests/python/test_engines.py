@@ -6,8 +6,9 @@ must equal DuckDB's row for row (tests/python/engine_marts.py: money to the cent
 A second run of the incremental identity models must keep every customer id.
 
 PostgreSQL runs in `make test` against a server the test starts itself (pgserver, PostgreSQL 16).
-Spark (marker `spark`) runs in `make test-spark`: about 30 s to start Spark in this process and
-several minutes to build, too long for every `make test`.
+Spark (marker `spark`) runs in `make test-spark`: the test starts a real cluster endpoint on 127.0.0.1
+(standalone master, worker, Spark Connect server; src/warehouse_tools/spark_cluster.py) and builds through Spark
+Connect, several minutes, too long for every `make test`.
 """
 
 from __future__ import annotations
@@ -193,23 +194,45 @@ def _assert_second_run_keeps_ids(read_ids, target: str, work_dir: Path, raw_dir:
 
 @pytest.fixture(scope="module")
 def spark_build(demo_landing, tmp_path_factory) -> Iterator[dict]:
-    """The demo warehouse built on Spark in this process (method session); yields its marts."""
+    """The demo warehouse built on a real Spark cluster this fixture starts on 127.0.0.1 (a standalone
+    master and worker and a Spark Connect server, src/warehouse_tools/spark_cluster.py, on free ports), reached
+    through Spark Connect (target spark_connect); yields its marts. The three processes are stopped by
+    their ids afterwards, also when the build fails."""
+    from warehouse_tools.spark_cluster import running_cluster
+    from warehouse_tools.spark_python_models import CollectMeter
+
     raw_dir, _ = demo_landing
     root = tmp_path_factory.mktemp("spark")
-    settings = {"SPARK_WORK_DIR": str(root / "spark"), "SPARK_LOCAL_IP": "127.0.0.1"}
-    with _environment(**settings, RAW_DATA_DIR=str(raw_dir)):
-        started = time.perf_counter()
-        timings = build("spark", _dbt_options(root), log=lambda _: None)
-        seconds = time.perf_counter() - started
-        from pyspark.sql import SparkSession
+    started = time.perf_counter()
+    with running_cluster(root / "spark") as cluster:
+        startup = time.perf_counter() - started
+        settings = {"SPARK_REMOTE": cluster.remote, "SPARK_LOCAL_IP": "127.0.0.1"}
+        with _environment(**settings, RAW_DATA_DIR=str(raw_dir)):
+            started = time.perf_counter()
+            meter = CollectMeter()
+            timings = build("spark_connect", _dbt_options(root), log=lambda _: None, meter=meter)
+            seconds = time.perf_counter() - started
+            from pyspark.sql import SparkSession
 
-        spark = SparkSession.getActiveSession()
-        marts = read_spark_marts(spark)
-        print(f"\nSpark: demo built in {seconds:.0f} s {timings}")
-        yield {"marts": marts, "spark": spark, "settings": settings, "work_dir": root}
-    # everything Spark wrote stays under SPARK_WORK_DIR, none of it in the repository
+            spark = SparkSession.builder.getOrCreate()
+            assert spark.conf.get("spark.master") == f"spark://127.0.0.1:{cluster.master_port}"
+            marts = read_spark_marts(spark)
+            print(f"\nSpark cluster: up in {startup:.0f} s, demo built in {seconds:.0f} s {timings}")
+            yield {"marts": marts, "spark": spark, "settings": settings, "work_dir": root, "cluster": cluster,
+                   "meter": meter}
+            spark.stop()
+    # the cluster's processes are gone, and everything Spark wrote stays under its work folder
+    assert not any(_running(pid) for pid in cluster.pids.values())
     assert not (PROJECT_DIR / "derby.log").exists() and not (PROJECT_DIR / "metastore_db").exists()
     assert (root / "spark" / "derby.log").exists() and (root / "spark" / "metastore_db").exists()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 @pytest.mark.slow
@@ -230,4 +253,91 @@ def test_spark_incremental_run_keeps_every_customer_id(spark_build, demo_landing
         changes = spark.sql("select count(*) as n from intermediate.int_customer_identity_changes").collect()[0].n
         return {"records": {row[0]: (row[1], row[2]) for row in rows}, "changes": changes}
 
-    _assert_second_run_keeps_ids(ids, "spark", spark_build["work_dir"], demo_landing[0], spark_build["settings"])
+    _assert_second_run_keeps_ids(ids, "spark_connect", spark_build["work_dir"], demo_landing[0],
+                                 spark_build["settings"])
+
+
+@pytest.mark.slow
+@pytest.mark.spark
+def test_spark_python_models_bring_no_customer_rows_to_the_driver(spark_build):
+    """The code path: collecting a per-customer table's rows raises, its grouped rows come; every Python
+    model outside DRIVER_COLLECTS ran in the build without such a collect, the per-row models with
+    nothing but an empty batch's schema on the driver."""
+    from warehouse_tools.spark_python_models import DRIVER_COLLECTS, CollectMeter, PerCustomerCollect, SparkRelation
+
+    spark, meter = spark_build["spark"], CollectMeter()
+    summary = SparkRelation.table(spark, "intermediate", "int_customer_clv_summary", "int_customer_clv_scores", meter)
+    with pytest.raises(PerCustomerCollect, match="int_customer_clv_scores: reads every row of the per-customer"):
+        summary.df()
+    with pytest.raises(PerCustomerCollect):
+        summary.filter("x > 0").order("customer_id").fetchnumpy()
+    customers = spark.table("intermediate.int_customer_clv_summary").count()
+    grouped = summary.aggregate("x, t_x, t_age, count(*) as weight", "x, t_x, t_age").fetchnumpy()
+    assert 0 < len(grouped["weight"]) < customers and grouped["weight"].sum() == customers
+
+    assert set(DRIVER_COLLECTS) == {"int_customer_clv_recalibration", "int_customer_clv_model_comparison"}
+    collected = spark_build["meter"].rows
+    python_models = {path.stem for path in PROJECT_DIR.glob("models/**/*.py")}
+    assert set(collected) == python_models
+    for model in ("int_customer_clv_scores", "int_customer_clv_holdout_scores", "int_customer_clv_holdout_tracking",
+                  "int_subscription_contract_scores", "int_partner_customer_keys"):
+        assert collected[model] < 100, (model, collected[model])  # small tables and parameters only
+    assert collected["int_customer_clv_fits"] < customers
+
+
+@pytest.mark.slow
+@pytest.mark.spark
+def test_spark_partner_keys_on_the_executors_keep_the_secret_out_of_plans_and_logs(spark_build):
+    """The partner keys computed on the executors are the HMAC (hashlib's, computed here) of a secret
+    that appears in no plan of the query and in no log of the cluster or of dbt."""
+    import contextlib
+    import hashlib
+    import hmac
+    import importlib.util
+    import io
+    import secrets
+
+    from warehouse_tools.spark_python_models import CollectMeter, per_row_frame
+
+    spark, secret = spark_build["spark"], "test-" + secrets.token_hex(16)
+    path = PROJECT_DIR / "models/intermediate/partners/int_partner_customer_keys.py"
+    spec = importlib.util.spec_from_file_location("keys_model", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with _environment(PARTNER_HASH_SECRET=secret):
+        frame = per_row_frame(module, None, spark, "intermediate.int_partner_customers", CollectMeter(),
+                              "int_partner_customer_keys")
+    plans = io.StringIO()
+    with contextlib.redirect_stdout(plans):
+        frame.explain(mode="extended")
+        frame.explain(mode="formatted")
+    rows = frame.orderBy("partner_id", "customer_id").limit(50).collect()
+    assert rows and "customer_key" in plans.getvalue() and secret not in plans.getvalue()
+    for row in rows:
+        expected = hmac.new(secret.encode(), f"{row.partner_id}:{row.customer_id}".encode(), hashlib.sha256)
+        assert row.customer_key == expected.hexdigest() and row.key_secret_source == "environment"
+    logs = [path for folder in (spark_build["work_dir"] / "spark", spark_build["work_dir"] / "logs")
+            for path in folder.rglob("*") if path.is_file() and path.suffix in (".log", "") and path.stat().st_size < 50e6]
+    assert any(path.name == "connect.log" for path in logs)
+    assert not [path for path in logs if secret.encode() in path.read_bytes()]
+
+
+@pytest.mark.slow
+@pytest.mark.spark
+def test_spark_stops_on_a_landing_table_that_reads_no_file_where_files_are_expected(spark_build, demo_landing,
+                                                                                     tmp_path):
+    """A misnamed extract (the orders under a name the pattern misses, beside the events) stops the
+    cluster build in the landing hook, with the table and RAW_DATA_DIR named; nothing is built empty."""
+    from dbt.cli.main import dbtRunner
+
+    raw_dir = Path(shutil.copytree(demo_landing[0], tmp_path / "raw"))
+    for path in raw_dir.glob("humanitix/orders_*.jsonl"):
+        path.rename(path.with_name(path.name.replace("orders_", "order-export-")))
+    messages: list[str] = []
+    with _environment(**spark_build["settings"], RAW_DATA_DIR=str(raw_dir)):
+        result = dbtRunner(callbacks=[lambda event: messages.append(event.info.msg)]).invoke(
+            ["run", "--target", "spark_connect", "--select", "base_humanitix__orders", "--project-dir", str(PROJECT_DIR),
+             "--profiles-dir", str(PROJECT_DIR), *_dbt_options(tmp_path)])
+    assert not result.success
+    expected = f"source humanitix.orders: no landing file matches {raw_dir}/humanitix/orders_*.jsonl"
+    assert any(expected in str(text) for text in [result.exception, *messages]), (result.exception, messages[-5:])

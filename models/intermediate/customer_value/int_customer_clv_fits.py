@@ -73,14 +73,20 @@ def _gamma_gamma_row(period: str, relation) -> dict:
 def survivor_cohorts(contracts: pd.DataFrame) -> list[np.ndarray]:
     """Survivor counts per cohort of contracts that faced the same number k >= 1 of renewal points:
     [contracts, still customers after 1 renewal, ..., after k]; an active contract survived all k,
-    a lapsed one its `renewals`. Cohorts in increasing k."""
+    a lapsed one its `renewals`. Cohorts in increasing k. A row stands for `weight` equal contracts
+    when that column is there (CONTRACT_GROUPS, grouped in the database), else for one."""
     cohorts = []
     faced = contracts[contracts["renewal_points"] >= 1]
     for k, group in sorted(faced.groupby("renewal_points"), key=lambda item: item[0]):
         survived = np.where(group["is_active"].to_numpy(bool), int(k),
                             np.minimum(group["renewals"].to_numpy(int), int(k)))
-        cohorts.append(np.array([(survived >= t).sum() for t in range(int(k) + 1)], dtype=float))
+        weight = group["weight"].to_numpy(float) if "weight" in group else np.ones(len(group))
+        cohorts.append(np.array([weight[survived >= t].sum() for t in range(int(k) + 1)], dtype=float))
     return cohorts
+
+
+# the contracts' columns the sBG fit reads, counted per distinct combination in the database
+CONTRACT_GROUPS = "billing_interval, renewal_points, is_active, renewals"
 
 
 def _sbg_row(interval: str, contracts: pd.DataFrame) -> dict:
@@ -109,7 +115,8 @@ def model(dbt, session):
     for period, relation in periods.items():
         rows.extend(_purchase_row(name, period, relation) for name in PURCHASE_MODELS)
         rows.append(_gamma_gamma_row(period, relation))
-    contracts = dbt.ref("int_subscription_contracts").df()
+    contracts = dbt.ref("int_subscription_contracts").aggregate(
+        f"{CONTRACT_GROUPS}, count(*) as weight", CONTRACT_GROUPS).df()
     rows.extend(_sbg_row(interval, contracts) for interval in ("month", "year"))
     frame = pd.DataFrame(rows).reindex(columns=COLUMNS)
     for column in ("model", "period", "status", "message", "time_unit"):

@@ -50,31 +50,43 @@ def population_value(gamma_gamma, x, zbar) -> np.ndarray:
     return expected_average_value(gamma_gamma, x, np.where(usable, zbar, mean))
 
 
-def model(dbt, session):
-    from customer_value import churn
+# Per customer, nothing else: on Spark, src/warehouse_tools/build_on_engine.py runs score() on the executors over
+# batches of PER_ROW_INPUT, with parameters() computed once on the driver (docs/engines.md).
+PER_ROW_INPUT = "int_customer_clv_calibration"
 
-    dbt.config(materialized="table", tags=["python_model"])
-    calibration = dbt.ref("int_customer_clv_calibration").df().sort_values("customer_id", ignore_index=True)
+
+def parameters(dbt) -> dict:
+    """The calibration fits and their recalibration maps: small tables only, read once."""
     fits = dbt.ref("int_customer_clv_fits").df()
     maps = dbt.ref("int_customer_clv_recalibration").df()
+    models = []
+    for name in PURCHASE_MODELS:
+        fit = fitted(fits, name, "calibration")
+        if fit is not None:
+            models.append((name, fit, recalibration_map(maps, name, "calibration")))
+    return {"models": models, "gamma_gamma": fitted(fits, "gamma_gamma", "calibration")}
+
+
+def score(calibration: pd.DataFrame, params: dict) -> pd.DataFrame:
+    """The score rows of these customers (any subset: each customer is scored on its own)."""
+    from customer_value import churn
+
     x, t_x, age = (calibration[name].to_numpy(float) for name in ("x", "t_x", "t_age"))
     zbar = calibration["mean_repeat_value"].to_numpy(float)
     horizon = float(calibration["holdout_days"].iloc[0]) if len(calibration) else 0.0
     facts = calibration[FACTS]
-    gamma_gamma = fitted(fits, "gamma_gamma", "calibration")
+    gamma_gamma = params["gamma_gamma"]
     value = population_value(gamma_gamma, x, zbar) if gamma_gamma is not None and len(x) else None
 
     parts = []
-    for name in PURCHASE_MODELS:
-        fit = fitted(fits, name, "calibration")
-        if fit is None or not len(x):
+    for name, fit, mapping in params["models"]:
+        if not len(x):
             continue
         purchases = churn.expected_purchases(fit, horizon, x, t_x, age)
         probability = churn.prob_no_purchase(fit, horizon, x, t_x, age)
         predicted_value = purchases * value if value is not None else np.nan
         parts.append(facts.assign(score_name=name, score_kind="model", is_probability=True, churn_score=probability,
                                   predicted_purchases=purchases, predicted_value=predicted_value))
-        mapping = recalibration_map(maps, name, "calibration")
         if mapping is not None:
             parts.append(facts.assign(score_name=f"{name}_recalibrated", score_kind="model", is_probability=True,
                                       churn_score=mapping(probability), predicted_purchases=purchases,
@@ -86,12 +98,18 @@ def model(dbt, session):
         "last_year_rate": (True, np.exp(-rate * horizon), rate * horizon),
         "rule": (True, calibration["rule_churn_probability"].to_numpy(float), np.nan),
     }
-    for name, (is_probability, score, purchases) in baselines.items():
+    for name, (is_probability, score_values, purchases) in baselines.items():
         parts.append(facts.assign(score_name=name, score_kind="baseline", is_probability=is_probability,
-                                  churn_score=score, predicted_purchases=purchases, predicted_value=np.nan))
+                                  churn_score=score_values, predicted_purchases=purchases, predicted_value=np.nan))
     frame = pd.concat(parts, ignore_index=True)
     for column in ("churn_score", "predicted_purchases", "predicted_value", "holdout_value_reporting"):
         frame[column] = frame[column].astype(float)
     frame["has_no_holdout_purchase"] = frame["has_no_holdout_purchase"].astype(bool)
     frame["is_probability"] = frame["is_probability"].astype(bool)
     return frame
+
+
+def model(dbt, session):
+    dbt.config(materialized="table", tags=["python_model"])
+    calibration = dbt.ref("int_customer_clv_calibration").df().sort_values("customer_id", ignore_index=True)
+    return score(calibration, parameters(dbt))

@@ -16,21 +16,35 @@ PURCHASE_MODELS = ("bg_nbd", "mbg_nbd", "pareto_nbd")
 DAYS_PER_PERIOD = 7
 
 
-def model(dbt, session):
-    from customer_value import churn, fit_from_row
+# On Spark, src/warehouse_tools/build_on_engine.py runs score() on the executors over batches of
+# PER_ROW_INPUT and adds the batches' sums up by SUM_BY in the cluster (docs/engines.md).
+PER_ROW_INPUT = "int_customer_clv_calibration"
+SUM_BY = ("score_name", "period_number", "days_after_calibration")
 
-    dbt.config(materialized="table", tags=["python_model"])
-    calibration = dbt.ref("int_customer_clv_calibration").df().sort_values("customer_id", ignore_index=True)
+
+def parameters(dbt) -> dict:
+    from customer_value import fit_from_row
+
     fits = dbt.ref("int_customer_clv_fits").df()
+    models = []
+    for name in PURCHASE_MODELS:
+        row = fits[(fits["model"] == name) & (fits["period"] == "calibration") & (fits["status"] == "fitted")]
+        if not row.empty:
+            models.append((name, fit_from_row(row.iloc[0])))
+    return {"models": models}
+
+
+def score(calibration: pd.DataFrame, params: dict) -> pd.DataFrame:
+    """The predicted cumulative purchases of these customers, per model and week (a sum over them)."""
+    from customer_value import churn
+
     x, t_x, age = (calibration[name].to_numpy(float) for name in ("x", "t_x", "t_age"))
     holdout_days = int(calibration["holdout_days"].iloc[0]) if len(calibration) else 0
     periods = -(-holdout_days // DAYS_PER_PERIOD)
     rows = []
-    for name in PURCHASE_MODELS:
-        row = fits[(fits["model"] == name) & (fits["period"] == "calibration") & (fits["status"] == "fitted")]
-        if row.empty or not len(x):
+    for name, fit in params["models"]:
+        if not len(x):
             continue
-        fit = fit_from_row(row.iloc[0])
         for k in range(1, periods + 1):
             days = min(k * DAYS_PER_PERIOD, holdout_days)
             rows.append({"score_name": name, "period_number": k, "days_after_calibration": days,
@@ -42,3 +56,9 @@ def model(dbt, session):
     frame["days_after_calibration"] = frame["days_after_calibration"].astype("int64")
     frame["predicted_cumulative_purchases"] = frame["predicted_cumulative_purchases"].astype(float)
     return frame
+
+
+def model(dbt, session):
+    dbt.config(materialized="table", tags=["python_model"])
+    calibration = dbt.ref("int_customer_clv_calibration").df().sort_values("customer_id", ignore_index=True)
+    return score(calibration, parameters(dbt))

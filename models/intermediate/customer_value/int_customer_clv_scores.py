@@ -60,56 +60,74 @@ def discounted_value(fit, value, x, t_x, age, months: int, monthly_rate: float) 
     return total
 
 
-def model(dbt, session):
-    from customer_value import churn, expected_average_value, fit_from_row
+# Per customer, nothing else: on Spark, src/warehouse_tools/build_on_engine.py runs score() on the executors over
+# batches of PER_ROW_INPUT, with parameters() computed once on the driver (docs/engines.md).
+PER_ROW_INPUT = "int_customer_clv_summary"
 
-    dbt.config(materialized="table", tags=["python_model"])
-    horizon_months = int(dbt.config.get("horizon_months"))
-    discount_rate = float(dbt.config.get("monthly_discount_rate"))
-    churn_days = float(dbt.config.get("churn_horizon_days"))
 
-    summary = dbt.ref("int_customer_clv_summary").df().sort_values("customer_id", ignore_index=True)
+def parameters(dbt) -> dict:
+    """The configuration and the chosen fits: small tables only, read once."""
+    from customer_value import fit_from_row
+
     fits = dbt.ref("int_customer_clv_fits").df()
     comparison = dbt.ref("int_customer_clv_model_comparison").df()
     maps = dbt.ref("int_customer_clv_recalibration").df()
+    chosen = None
+    for candidate in candidates(comparison):
+        base = candidate.removesuffix(RECALIBRATED)
+        fit = _fitted(fits, base)
+        mapping = _recalibration(maps, base) if candidate.endswith(RECALIBRATED) else _identity
+        if fit is not None and mapping is not None:
+            chosen = (candidate, base, fit, mapping)
+            break
+    gg_row = fits[(fits["model"] == "gamma_gamma") & (fits["period"] == "full") & (fits["status"] == "fitted")]
+    return {"horizon_months": int(dbt.config.get("horizon_months")),
+            "discount_rate": float(dbt.config.get("monthly_discount_rate")),
+            "churn_days": float(dbt.config.get("churn_horizon_days")),
+            "chosen": chosen, "gamma_gamma": None if gg_row.empty else fit_from_row(gg_row.iloc[0])}
+
+
+def _identity(p):
+    return p
+
+
+def score(summary: pd.DataFrame, params: dict) -> pd.DataFrame:
+    """The scores of these customers (any subset: each row is scored on its own)."""
+    from customer_value import churn, expected_average_value
+
     x, t_x, age = (summary[name].to_numpy(float) for name in ("x", "t_x", "t_age"))
     zbar = summary["mean_repeat_value"].to_numpy(float)
-
     out = pd.DataFrame({"customer_id": summary["customer_id"]})
     for column in SCORED:
         out[column] = np.nan
     out["purchase_model"] = ""
     out["clv_method"] = "heuristic"
-
-    chosen = None
-    for candidate in candidates(comparison):
-        base = candidate.removesuffix(RECALIBRATED)
-        fit = _fitted(fits, base)
-        mapping = _recalibration(maps, base) if candidate.endswith(RECALIBRATED) else (lambda p: p)
-        if fit is not None and mapping is not None:
-            chosen = (candidate, base, fit, mapping)
-            break
-    if chosen is None or not len(out):
+    if params["chosen"] is None or not len(out):
         return out
-    candidate, name, fit, mapping = chosen
+    candidate, name, fit, mapping = params["chosen"]
     out["purchase_model"] = candidate
     out["p_alive"] = churn.p_alive(fit, x, t_x, age)
-    out["p_no_purchase_in_horizon"] = mapping(churn.prob_no_purchase(fit, churn_days, x, t_x, age))
+    out["p_no_purchase_in_horizon"] = mapping(churn.prob_no_purchase(fit, params["churn_days"], x, t_x, age))
     out["expected_purchases_90d"] = churn.expected_purchases(fit, 90.0, x, t_x, age)
     out["expected_purchases_365d"] = churn.expected_purchases(fit, 365.0, x, t_x, age)
-    gg_row = fits[(fits["model"] == "gamma_gamma") & (fits["period"] == "full") & (fits["status"] == "fitted")]
-    if gg_row.empty:
+    gamma_gamma = params["gamma_gamma"]
+    if gamma_gamma is None:
         return out
-    gamma_gamma = fit_from_row(gg_row.iloc[0])
     # A customer without a usable repeat value (no repeat purchase, or repeat value <= 0) gets the
     # population mean M = p*gamma/(q-1): with zbar = M the Gamma-Gamma expectation is M for any x.
     population_mean = gamma_gamma.p * gamma_gamma.gamma / (gamma_gamma.q - 1)
     usable = (x > 0) & np.isfinite(zbar) & (zbar > 0)
     value = expected_average_value(gamma_gamma, x, np.where(usable, zbar, population_mean))
     out["expected_average_order_value"] = value
-    out["model_clv"] = discounted_value(fit, value, x, t_x, age, horizon_months, discount_rate)
+    out["model_clv"] = discounted_value(fit, value, x, t_x, age, params["horizon_months"], params["discount_rate"])
     numbers = out[SCORED].to_numpy()
     valid = np.isfinite(numbers).all(axis=1) & (numbers >= 0).all(axis=1)
     out.loc[valid, "clv_method"] = f"{name}_gamma_gamma"
     out.loc[~valid, SCORED] = np.nan
     return out
+
+
+def model(dbt, session):
+    dbt.config(materialized="table", tags=["python_model"])
+    summary = dbt.ref("int_customer_clv_summary").df().sort_values("customer_id", ignore_index=True)
+    return score(summary, parameters(dbt))

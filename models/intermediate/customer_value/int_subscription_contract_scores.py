@@ -20,16 +20,35 @@ import pandas as pd
 MONTHS_PER_INTERVAL = {"month": 1, "year": 12}
 
 
-def model(dbt, session):
-    from customer_value import SbgFit, sbg
+# Per contract, nothing else: on Spark, src/warehouse_tools/build_on_engine.py runs score() on the executors over
+# batches of PER_ROW_INPUT, with parameters() computed once on the driver (docs/engines.md).
+PER_ROW_INPUT = "int_subscription_contracts"
 
-    dbt.config(materialized="table", tags=["python_model"])
-    horizon_months = int(dbt.config.get("horizon_months"))
-    discount_rate = float(dbt.config.get("monthly_discount_rate"))
-    churn_days = float(dbt.config.get("churn_horizon_days"))
-    contracts = dbt.ref("int_subscription_contracts").df().sort_values("contract_id", ignore_index=True)
+
+def parameters(dbt) -> dict:
+    from customer_value import SbgFit
+
     fits = dbt.ref("int_customer_clv_fits").df()
+    interval_fits = {}
+    for interval in MONTHS_PER_INTERVAL:
+        row = fits[(fits["model"] == f"sbg_{interval}") & (fits["status"] == "fitted")]
+        if not row.empty:
+            interval_fits[interval] = SbgFit(
+                alpha=float(row.iloc[0]["alpha"]), beta=float(row.iloc[0]["beta"]),
+                log_likelihood=float(row.iloc[0]["log_likelihood"]), customers=int(row.iloc[0]["customers"]),
+                periods=int(row.iloc[0]["rows_fitted"]), iterations=int(row.iloc[0]["iterations"]),
+                converged=True, seconds=0.0, message="")
+    return {"horizon_months": int(dbt.config.get("horizon_months")),
+            "discount_rate": float(dbt.config.get("monthly_discount_rate")),
+            "churn_days": float(dbt.config.get("churn_horizon_days")), "fits": interval_fits}
 
+
+def score(contracts: pd.DataFrame, params: dict) -> pd.DataFrame:
+    """The projections of these contracts (any subset: each contract on its own)."""
+    from customer_value import sbg
+
+    horizon_months, discount_rate, churn_days = (params[name] for name in
+                                                 ("horizon_months", "discount_rate", "churn_days"))
     out = contracts[["contract_id", "customer_id", "billing_interval", "is_active", "renewals",
                      "mean_payment_value"]].copy()
     out["contract_churn_probability"] = np.where(out["is_active"], np.nan, 1.0)
@@ -37,14 +56,10 @@ def model(dbt, session):
     out["subscription_clv"] = np.where(out["is_active"], np.nan, 0.0)
     out["contract_method"] = np.where(out["is_active"], "heuristic", "lapsed")
     for interval, months in MONTHS_PER_INTERVAL.items():
-        row = fits[(fits["model"] == f"sbg_{interval}") & (fits["status"] == "fitted")]
+        fit = params["fits"].get(interval)
         chosen = (out["billing_interval"] == interval) & out["is_active"]
-        if row.empty or not chosen.any():
+        if fit is None or not chosen.any():
             continue
-        fit = SbgFit(alpha=float(row.iloc[0]["alpha"]), beta=float(row.iloc[0]["beta"]),
-                     log_likelihood=float(row.iloc[0]["log_likelihood"]), customers=int(row.iloc[0]["customers"]),
-                     periods=int(row.iloc[0]["rows_fitted"]), iterations=int(row.iloc[0]["iterations"]),
-                     converged=True, seconds=0.0, message="")
         n = out.loc[chosen, "renewals"].to_numpy(float)
         alive_now = sbg.survival(fit, n)
         churn_points = int(churn_days // (365.25 / 12 * months))
@@ -59,3 +74,9 @@ def model(dbt, session):
         out.loc[chosen, "subscription_clv"] = value * np.maximum(out.loc[chosen, "mean_payment_value"], 0.0)
         out.loc[chosen, "contract_method"] = "sbg"
     return out
+
+
+def model(dbt, session):
+    dbt.config(materialized="table", tags=["python_model"])
+    contracts = dbt.ref("int_subscription_contracts").df().sort_values("contract_id", ignore_index=True)
+    return score(contracts, parameters(dbt))

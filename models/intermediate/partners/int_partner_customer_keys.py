@@ -19,6 +19,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+import pandas as pd
+
 DEMO_SECRET = "demo-only-partner-hash-secret-not-for-production"
 DEMO_MARKER = ".demo_data.json"  # src/warehouse_tools/demo_data/marker.py writes it; the tests check the two agree
 
@@ -51,13 +53,28 @@ def key_secret(environ: Mapping[str, str] = os.environ) -> tuple[bytes, str]:
         " `export PARTNER_HASH_SECRET=$(openssl rand -hex 32)`, to write partner keys (docs/privacy.md)")
 
 
-def model(dbt, session):
-    dbt.config(materialized="table", tags=["python_model"])
+# Per pair, nothing else: on Spark, src/warehouse_tools/build_on_engine.py runs score() on the executors over
+# batches of PER_ROW_INPUT; the secret reaches them inside the serialised function, never as SQL
+# text, a plan's literal or a log line (docs/engines.md, docs/privacy.md).
+PER_ROW_INPUT = "int_partner_customers"
+
+
+def parameters(dbt) -> dict:
     key, source = key_secret()
-    pairs = dbt.ref("int_partner_customers").df()
-    pairs["customer_key"] = [
+    return {"key": key, "source": source}
+
+
+def score(pairs: pd.DataFrame, params: dict) -> pd.DataFrame:
+    key = params["key"]
+    out = pairs[["partner_id", "customer_id"]].copy()
+    out["customer_key"] = pd.Series([
         hmac.new(key, f"{partner}:{customer}".encode("utf-8"), hashlib.sha256).hexdigest()
         for partner, customer in zip(pairs["partner_id"], pairs["customer_id"])
-    ]
-    pairs["key_secret_source"] = source
-    return pairs[["partner_id", "customer_id", "customer_key", "key_secret_source"]]
+    ], index=out.index, dtype=object)
+    out["key_secret_source"] = params["source"]
+    return out
+
+
+def model(dbt, session):
+    dbt.config(materialized="table", tags=["python_model"])
+    return score(dbt.ref("int_partner_customers").df(), parameters(dbt))

@@ -1,0 +1,194 @@
+"""The dbt Python models on Spark: the per-customer work in the cluster (docs/engines.md).
+
+src/warehouse_tools/build_on_engine.py calls `run_model` for each Python model on a spark target (in-process
+session or a cluster through Spark Connect). Two kinds of model:
+
+- a model with PER_ROW_INPUT (scores of customers, contracts, partner pairs): `parameters(dbt)`
+  runs once on the driver and reads small tables only (fits, maps, configuration); `score(frame,
+  parameters)` runs on the executors with `mapInPandas` over batches of PER_ROW_INPUT (its decimals
+  as doubles, as DuckDB's `.df()` gives them on the other engines), the parameters travelling
+  inside the serialised function (Spark Connect has no broadcast variables; this is how a small
+  value reaches every task). A model with SUM_BY returns per-batch sums, added up in the cluster.
+  The result is written by the cluster; nothing per customer passes through the driver.
+- any other model (the fits, which group their summaries in the cluster through the relation API)
+  runs on the driver as on DuckDB, its `dbt.ref()` being a `SparkRelation`.
+
+`SparkRelation` is the part of DuckDB's relation API the models use (`filter`, `aggregate`, `order`,
+`df`, `fetchnumpy`), as SQL the cluster runs. Collecting rows of a per-customer table (one with a
+customer_id or contract_id column) that were not aggregated first raises PerCustomerCollect, except
+for the models listed in DRIVER_COLLECTS. Every collect is counted (rows, Arrow bytes) in a
+CollectMeter.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+PER_CUSTOMER_COLUMNS = ("customer_id", "contract_id")
+# Models that still read a per-customer table into the driver (not yet moved to the cluster): the
+# inner-split recalibration fits and regresses on customer rows, and the model comparison ranks
+# every customer's scores (AUC). Listed here so that a test sees exactly these and no other.
+DRIVER_COLLECTS = {
+    "int_customer_clv_recalibration": "int_customer_clv_inner_summary",
+    "int_customer_clv_model_comparison": "int_customer_clv_holdout_scores",
+}
+
+
+class PerCustomerCollect(RuntimeError):
+    """A Python model asked for a per-customer table's rows on the driver."""
+
+
+@dataclass
+class CollectMeter:
+    """Rows and Arrow bytes collected to the driver, per model."""
+
+    rows: dict[str, int] = field(default_factory=dict)
+    bytes: dict[str, int] = field(default_factory=dict)
+
+    def add(self, model: str, table: pa.Table) -> None:
+        self.rows[model] = self.rows.get(model, 0) + table.num_rows
+        self.bytes[model] = self.bytes.get(model, 0) + table.nbytes
+
+
+def _naive_utc(table: pa.Table) -> pa.Table:
+    """Spark's timestamps are instants shown in the session zone (UTC): naive UTC, as on DuckDB."""
+    columns = [column.cast(pa.timestamp("us")) if pa.types.is_timestamp(column.type) else column
+               for column in table.columns]
+    return pa.table(columns, names=table.column_names)
+
+
+class SparkRelation:
+    """A query on the cluster with DuckDB's relation methods; rows come to the driver only through
+    df() and fetchnumpy(), and not those of a per-customer table that was not aggregated."""
+
+    def __init__(self, spark, sql: str, name: str, per_customer: bool, model: str, meter: CollectMeter):
+        self.spark, self.sql, self.name, self.per_customer = spark, sql, name, per_customer
+        self.model, self.meter = model, meter
+
+    @classmethod
+    def table(cls, spark, schema: str, table: str, model: str, meter: CollectMeter) -> "SparkRelation":
+        columns = spark.table(f"`{schema}`.`{table}`").columns
+        return cls(spark, f"select * from `{schema}`.`{table}`", table,
+                   any(name in columns for name in PER_CUSTOMER_COLUMNS), model, meter)
+
+    def _derived(self, sql: str, per_customer: bool | None = None) -> "SparkRelation":
+        return SparkRelation(self.spark, sql, self.name, self.per_customer if per_customer is None else per_customer,
+                             self.model, self.meter)
+
+    def filter(self, condition: str) -> "SparkRelation":
+        return self._derived(f"select * from ({self.sql}) where {condition}")
+
+    def aggregate(self, expressions: str, groups: str) -> "SparkRelation":
+        return self._derived(f"select {expressions} from ({self.sql}) group by {groups}", per_customer=False)
+
+    def order(self, keys: str) -> "SparkRelation":
+        return self._derived(f"select * from ({self.sql}) order by {keys}")
+
+    def _collect(self) -> pa.Table:
+        if self.per_customer and DRIVER_COLLECTS.get(self.model) != self.name:
+            raise PerCustomerCollect(
+                f"{self.model}: reads every row of the per-customer table {self.name} into the driver; group it "
+                "in the cluster (aggregate) or score it on the executors (PER_ROW_INPUT, docs/engines.md)")
+        table = self.spark.sql(self.sql).toArrow()
+        self.meter.add(self.model, table)
+        return _naive_utc(table)
+
+    def df(self):
+        return self._collect().to_pandas()
+
+    def fetchnumpy(self) -> dict:
+        table = self._collect()
+        return {name: table.column(name).to_numpy(zero_copy_only=False) for name in table.column_names}
+
+
+class _ClusterDbt:
+    """The `dbt` argument of a Python model on Spark: ref() is a SparkRelation."""
+
+    def __init__(self, node, manifest, spark, meter: CollectMeter, config):
+        self.config = config
+        self._node, self._manifest, self._spark, self._meter = node, manifest, spark, meter
+
+    def ref(self, name: str, *args, **kwargs) -> SparkRelation:
+        from warehouse_tools.build_on_engine import ref_node
+
+        target = ref_node(self._manifest, name)
+        return SparkRelation.table(self._spark, target.schema, target.alias, self._node.name, self._meter)
+
+
+def _spark_type(arrow_type: pa.DataType) -> str:
+    if pa.types.is_boolean(arrow_type):
+        return "boolean"
+    if pa.types.is_integer(arrow_type):
+        return "bigint"
+    if pa.types.is_floating(arrow_type):
+        return "double"
+    if pa.types.is_timestamp(arrow_type):
+        return "timestamp"
+    if pa.types.is_date(arrow_type):
+        return "date"
+    return "string"  # text, and an empty column of text (Arrow's null type)
+
+
+def _output_schema(sample, source_schema) -> str:
+    """The DDL of score()'s output: a column passed through keeps the source's type, a new one the
+    type of the output on an empty batch (text when Arrow cannot tell)."""
+    source_types = {field.name: field.dataType.simpleString() for field in source_schema.fields}
+    arrow = pa.Schema.from_pandas(sample, preserve_index=False)
+    return ", ".join(f"`{name}` {source_types.get(name) or _spark_type(arrow.field(name).type)}"
+                     for name in sample.columns)
+
+
+def per_row_frame(module, dbt, spark, source: str, meter: CollectMeter, model: str):
+    """The model's result as a Spark DataFrame computed on the executors (not yet run)."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import DecimalType
+
+    params = module.parameters(dbt)
+    frame = spark.table(source)
+    frame = frame.select(*[F.col(f"`{f.name}`").cast("double").alias(f.name) if isinstance(f.dataType, DecimalType)
+                           else F.col(f"`{f.name}`") for f in frame.schema.fields])
+    empty = frame.limit(0).toArrow()
+    meter.add(model, empty)
+    schema = _output_schema(module.score(empty.to_pandas(), params), frame.schema)
+    score = module.score
+
+    def batches(frames):
+        import pandas as pd
+
+        for batch in frames:
+            out = score(batch, params)
+            # pandas 3's Arrow-backed text columns as Python strings: PySpark 4.3 converts those
+            # (it expects pandas < 3 and fails on a chunked Arrow column)
+            text = [name for name, dtype in out.dtypes.items() if isinstance(dtype, pd.StringDtype)]
+            yield out.astype({name: object for name in text}) if text else out
+
+    result = frame.mapInPandas(batches, schema)
+    if hasattr(module, "SUM_BY"):
+        keys = list(module.SUM_BY)
+        result = result.groupBy(*keys).agg(*[F.sum(name).alias(name) for name in result.columns if name not in keys])
+    return result
+
+
+def run_model(module, node, manifest, spark, meter: CollectMeter, config) -> str:
+    """Runs one Python model on Spark and writes its table; returns a line saying where it ran."""
+    from warehouse_tools.build_on_engine import ref_node
+
+    started = time.perf_counter()
+    dbt = _ClusterDbt(node, manifest, spark, meter, config)
+    target = f"`{node.schema}`.`{node.alias}`"
+    if hasattr(module, "PER_ROW_INPUT"):
+        source_node = ref_node(manifest, module.PER_ROW_INPUT)
+        frame = per_row_frame(module, dbt, spark, f"`{source_node.schema}`.`{source_node.alias}`", meter, node.name)
+        frame.write.mode("overwrite").format("parquet").saveAsTable(target)
+        rows = spark.table(target).count()
+        where = f"on the executors over {module.PER_ROW_INPUT}"
+    else:
+        frame = module.model(dbt, None)
+        spark.createDataFrame(pa.Table.from_pandas(frame, preserve_index=False)) \
+            .write.mode("overwrite").format("parquet").saveAsTable(target)
+        rows, where = len(frame), "on the driver"
+    return (f"{node.schema}.{node.alias}: {rows} rows {where}, {meter.bytes.get(node.name, 0) / 1e6:.2f} MB "
+            f"collected ({time.perf_counter() - started:.1f} s)")

@@ -1,0 +1,127 @@
+"""The Python models' Spark path without Spark (src/warehouse_tools/spark_python_models.py, docs/engines.md).
+
+SparkRelation only writes SQL and asks `spark.sql(query).toArrow()` for rows; here a DuckDB
+connection answers that (the SQL these models write is the same in both dialects), so the guard
+against collecting a per-customer table, and the per-row split that lets `score()` run on batches,
+are checked in `make test`. The cluster itself is checked in test_engines.py (`make test-spark`).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import PROJECT_DIR
+from warehouse_tools.spark_python_models import DRIVER_COLLECTS, CollectMeter, PerCustomerCollect, SparkRelation
+
+
+class _DuckDBAsSpark:
+    """spark.sql(query).toArrow() answered by DuckDB (backticks become double quotes)."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection):
+        self.connection = connection
+
+    def sql(self, query: str):
+        relation = self.connection.sql(query.replace("`", '"'))
+        return type("Frame", (), {"toArrow": lambda _: relation.fetch_arrow_table()})()
+
+
+def _load(path: str):
+    spec = importlib.util.spec_from_file_location(f"spark_path_{path.rsplit('/', 1)[-1][:-3]}", PROJECT_DIR / path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def summary_connection() -> duckdb.DuckDBPyConnection:
+    from customer_value.simulate import simulate_bgnbd, simulate_gamma_gamma
+
+    rng = np.random.default_rng(7)
+    age = rng.choice([91.0, 182.0, 364.0, 728.0], 3000)  # cohorts, and purchase times in weeks: summaries repeat
+    x, t_x = simulate_bgnbd(age, 0.243, 30.9, 0.793, 2.43, seed=8)
+    frame = pd.DataFrame({"customer_id": [f"c{i:05d}" for i in range(len(age))], "x": x, "t_x": (t_x / 7).round() * 7,
+                          "t_age": age, "mean_repeat_value": simulate_gamma_gamma(x, 6.25, 3.74, 15.44, seed=9)})
+    connection = duckdb.connect()
+    connection.register("summary_frame", frame)
+    connection.sql("create table int_customer_clv_summary as select * from summary_frame")
+    connection.sql("create table int_customer_clv_calibration as select * from summary_frame")
+    connection.sql("create table int_subscription_contracts as select 'k1' as contract_id, 'c1' as customer_id, "
+                   "'month' as billing_interval, 3 as renewal_points, true as is_active, 3 as renewals")
+    return connection
+
+
+def _relation(connection, table: str, model: str, meter: CollectMeter) -> SparkRelation:
+    columns = [row[0] for row in connection.sql(f"describe {table}").fetchall()]
+    return SparkRelation(_DuckDBAsSpark(connection), f"select * from {table}", table,
+                         "customer_id" in columns or "contract_id" in columns, model, meter)
+
+
+def test_a_per_customer_table_reaches_the_driver_only_grouped(summary_connection):
+    meter = CollectMeter()
+    summary = _relation(summary_connection, "int_customer_clv_summary", "int_customer_clv_scores", meter)
+    with pytest.raises(PerCustomerCollect, match="int_customer_clv_scores: reads every row of the per-customer table "
+                                                 "int_customer_clv_summary"):
+        summary.df()
+    with pytest.raises(PerCustomerCollect):
+        summary.filter("x > 0").order("customer_id").fetchnumpy()
+    grouped = summary.aggregate("x, count(*) as weight", "x").order("x").fetchnumpy()
+    assert grouped["weight"].sum() == 3000 and len(grouped["x"]) < 100
+    assert meter.rows == {"int_customer_clv_scores": len(grouped["x"])}
+    # the two models still listed may read their one table, and only that one
+    assert DRIVER_COLLECTS == {"int_customer_clv_recalibration": "int_customer_clv_inner_summary",
+                               "int_customer_clv_model_comparison": "int_customer_clv_holdout_scores"}
+    with pytest.raises(PerCustomerCollect):
+        _relation(summary_connection, "int_customer_clv_summary", "int_customer_clv_recalibration", meter).df()
+
+
+def test_the_fits_model_runs_on_grouped_rows_and_the_scores_model_would_not(summary_connection):
+    """The fits model as it runs on Spark (its refs SparkRelations) collects only grouped rows; the
+    scores model's whole-table model() would read the summary into the driver, and is refused: on
+    Spark it runs as score() on the executors instead."""
+    meter = CollectMeter()
+
+    class Dbt:
+        def __init__(self, model: str):
+            self.model = model
+            self.config = type("Config", (), {"__call__": lambda *a, **k: None,
+                                               "get": lambda _, key, default=None: {"horizon_months": 12,
+                                                   "monthly_discount_rate": 0.01, "churn_horizon_days": 365}[key]})()
+
+        def ref(self, name: str) -> SparkRelation:
+            return _relation(summary_connection, name, self.model, meter)
+
+    fits = _load("models/intermediate/customer_value/int_customer_clv_fits.py").model(Dbt("int_customer_clv_fits"), None)
+    assert set(fits["status"]) <= {"fitted", "failed"} and (fits["model"] == "bg_nbd").any()
+    # exactly the grouped rows: per period three purchase models on distinct (x, t_x, T) and Gamma-Gamma
+    # on distinct (x, zbar) of repeat buyers (both periods hold the same table), plus the one contract group
+    purchase_groups = summary_connection.sql(
+        "select count(*) from (select distinct x, t_x, t_age from int_customer_clv_summary)").fetchone()[0]
+    spend_groups = summary_connection.sql("select count(*) from (select distinct x, mean_repeat_value from "
+                                          "int_customer_clv_summary where x > 0 and mean_repeat_value > 0)").fetchone()[0]
+    assert purchase_groups < 1000
+    assert meter.rows["int_customer_clv_fits"] == 2 * (3 * purchase_groups + spend_groups) + 1
+    with pytest.raises(PerCustomerCollect):
+        _load("models/intermediate/customer_value/int_customer_clv_scores.py").model(Dbt("int_customer_clv_scores"), None)
+
+
+def test_scores_on_batches_equal_the_scores_of_the_whole_table(summary_connection):
+    """What makes mapInPandas correct: score() of any split of the rows is score() of the whole table."""
+    from customer_value import churn, fit_gamma_gamma
+
+    scores = _load("models/intermediate/customer_value/int_customer_clv_scores.py")
+    summary = summary_connection.sql("select * from int_customer_clv_summary order by customer_id").df()
+    x, t_x, age, zbar = (summary[name].to_numpy(float) for name in ("x", "t_x", "t_age", "mean_repeat_value"))
+    fit = churn.fit_model("bg_nbd", x, t_x, age)
+    repeat = (x > 0) & (zbar > 0)
+    params = {"horizon_months": 12, "discount_rate": 0.01, "churn_days": 365.0,
+              "chosen": ("bg_nbd", "bg_nbd", fit, scores._identity),
+              "gamma_gamma": fit_gamma_gamma(x[repeat], zbar[repeat])}
+    whole = scores.score(summary, params)
+    batches = pd.concat([scores.score(summary.iloc[start:start + 700], params) for start in range(0, 3000, 700)])
+    pd.testing.assert_frame_equal(whole, batches.reset_index(drop=True))
+    assert whole["clv_method"].eq("bg_nbd_gamma_gamma").mean() > 0.9

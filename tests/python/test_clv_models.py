@@ -61,8 +61,9 @@ CONFIG = {"horizon_months": "12", "monthly_discount_rate": "0.01", "churn_horizo
 # a comparison without a holdout choice: the scores fall back to the first fitted model
 NO_CHOICE = pd.DataFrame({"score_name": ["bg_nbd"], "model_rank": pd.array([pd.NA], dtype="Int64")})
 # no recalibration map learned
-NO_MAPS = pd.DataFrame({"model": ["bg_nbd"], "period": ["full"], "status": ["failed"], "intercept": [np.nan],
-                        "slope": [np.nan], "message": ["not learned"]})
+NO_MAPS = pd.DataFrame({"model": ["bg_nbd"], "period": ["full"], "method": ["logistic"], "status": ["failed"],
+                        "intercept": [np.nan], "slope": [np.nan], "recency_coefficient": [np.nan],
+                        "repeat_coefficient": [np.nan], "message": ["not learned"]})
 
 
 @pytest.fixture
@@ -248,8 +249,9 @@ def test_a_recalibrated_choice_maps_the_churn_probability_and_keeps_p_alive(con)
                                         "t_age": age, "mean_repeat_value": np.where(x > 0, 20.0, np.nan)}))
     fits = con.from_df(pd.DataFrame([FIT._bgnbd_row("full", summary)]).reindex(columns=FIT.COLUMNS))
     choice = pd.DataFrame({"score_name": ["bg_nbd_recalibrated", "bg_nbd"], "model_rank": pd.array([1, 2], dtype="Int64")})
-    maps = pd.DataFrame({"model": ["bg_nbd"], "period": ["full"], "status": ["fitted"], "intercept": [0.5],
-                         "slope": [1.2], "message": [""]})
+    maps = pd.DataFrame({"model": ["bg_nbd"], "period": ["full"], "method": ["logistic"], "status": ["fitted"],
+                         "intercept": [0.5], "slope": [1.2], "recency_coefficient": [np.nan],
+                         "repeat_coefficient": [np.nan], "message": [""]})
     scores = SCORES.model(FakeDbt({"int_customer_clv_summary": summary, "int_customer_clv_fits": fits,
                                    "int_customer_clv_model_comparison": con.from_df(choice),
                                    "int_customer_clv_recalibration": con.from_df(maps)}, CONFIG), None)
@@ -268,3 +270,55 @@ def test_a_recalibrated_choice_maps_the_churn_probability_and_keeps_p_alive(con)
                                   "int_customer_clv_model_comparison": con.from_df(choice),
                                   "int_customer_clv_recalibration": con.from_df(failed)}, CONFIG), None)
     assert set(plain["purchase_model"]) == {"bg_nbd"} and np.allclose(plain["p_no_purchase_in_horizon"], raw)
+
+
+def test_a_stacked_choice_weighs_recency_and_repeat_count(con) -> None:
+    """A '<model>_stacked' choice maps the model's probability with the customer's recency and repeat
+    count by the full-period stacked map: checked against the formula written out here."""
+    from scipy.special import expit, logit
+
+    from customer_value import churn, fit_from_row
+
+    rng = np.random.default_rng(12)
+    age = rng.uniform(100, 800, 2000)
+    x, t_x = simulate_bgnbd(age, 0.243, 30.9, 0.793, 2.426, seed=rng)
+    summary = con.from_df(pd.DataFrame({"customer_id": [f"c{i:04d}" for i in range(2000)], "x": x, "t_x": t_x,
+                                        "t_age": age, "mean_repeat_value": np.where(x > 0, 20.0, np.nan)}))
+    fits = con.from_df(pd.DataFrame([FIT._bgnbd_row("full", summary)]).reindex(columns=FIT.COLUMNS))
+    choice = pd.DataFrame({"score_name": ["bg_nbd_stacked", "bg_nbd"], "model_rank": pd.array([1, 2], dtype="Int64")})
+    maps = pd.DataFrame({"model": "bg_nbd", "period": "full", "method": ["logistic", "stacked"], "status": "fitted",
+                         "intercept": [9.0, 0.3], "slope": [9.0, 0.8], "recency_coefficient": [np.nan, 0.25],
+                         "repeat_coefficient": [np.nan, -0.6], "message": ""})
+    scores = SCORES.model(FakeDbt({"int_customer_clv_summary": summary, "int_customer_clv_fits": fits,
+                                   "int_customer_clv_model_comparison": con.from_df(choice),
+                                   "int_customer_clv_recalibration": con.from_df(maps)}, CONFIG), None)
+    assert set(scores["purchase_model"]) == {"bg_nbd_stacked"}
+    data = summary.df().sort_values("customer_id")
+    raw = churn.prob_no_purchase(fit_from_row(fits.df().iloc[0]), 365.0, data["x"], data["t_x"], data["t_age"])
+    expected = expit(0.3 + 0.8 * logit(np.clip(raw, 1e-6, 1 - 1e-6)) + 0.25 * np.log(1 + data["t_age"] - data["t_x"])
+                     - 0.6 * np.log(1 + data["x"]))
+    assert np.allclose(scores["p_no_purchase_in_horizon"], expected, atol=1e-12)
+
+
+def test_stacked_weights_are_learned_before_the_holdout_and_recover_a_known_rule() -> None:
+    """fit_stacked_map recovers the coefficients of outcomes drawn from a known logistic rule, and
+    inner_split_stacking learns them from the inner split only (the holdout is not an argument)."""
+    from scipy.special import expit, logit
+
+    from customer_value.recalibration import fit_stacked_map, inner_split_stacking
+
+    rng = np.random.default_rng(5)
+    n = 200_000
+    p = rng.uniform(0.05, 0.95, n)
+    x = rng.poisson(1.5, n).astype(float)
+    age = rng.uniform(50, 900, n)
+    t_x = np.where(x > 0, rng.uniform(0, 1, n) * age, 0.0)
+    truth = np.array([0.4, 0.9, 0.2, -0.7])
+    eta = truth[0] + truth[1] * logit(p) + truth[2] * np.log1p(age - t_x) + truth[3] * np.log1p(x)
+    outcome = rng.random(n) < expit(eta)
+    learned = fit_stacked_map(p, x, t_x, age, outcome)
+    got = np.array([learned.intercept, learned.slope, learned.recency_coefficient, learned.repeat_coefficient])
+    assert np.allclose(got, truth, atol=0.05), got
+    x_sim, t_x_sim = simulate_bgnbd(age[:5000], 0.243, 30.9, 0.793, 2.426, seed=rng)
+    stacking = inner_split_stacking("bg_nbd", x_sim, t_x_sim, age[:5000], 120.0, outcome[:5000])
+    assert stacking.inner_customers == 5000 and 0.0 <= stacking(p[:5000], x_sim, t_x_sim, age[:5000]).min()

@@ -1,7 +1,7 @@
 """Each churn score against the holdout, and the purchase model chosen by that evidence.
 
 One row per score of int_customer_clv_holdout_scores (the three purchase models, each also
-recalibrated, and the naive baselines), scored against "no purchase in the holdout" (package customer_value.metrics): AUC (any
+recalibrated and stacked, and the naive baselines), scored against "no purchase in the holdout" (package customer_value.metrics): AUC (any
 ranking), and for probabilities the Brier score, log-loss, mean absolute calibration error over
 deciles, mean predicted against observed rate; for the models the predicted against actual holdout
 purchases. A purchase model whose calibration fit failed is a row with status 'failed'.
@@ -42,7 +42,7 @@ def _score(group: pd.DataFrame) -> dict:
 
 
 def model(dbt, session):
-    from customer_value import churn
+    from customer_value import MAP_SUFFIXES, churn
 
     dbt.config(materialized="table", tags=["python_model"])
     scores = dbt.ref("int_customer_clv_holdout_scores").df().sort_values(["score_name", "customer_id"],
@@ -54,15 +54,16 @@ def model(dbt, session):
         fit = fits[(fits["model"] == name) & (fits["period"] == "calibration")]
         status = fit["status"].iloc[0] if len(fit) else "failed"
         message = fit["message"].iloc[0] if len(fit) else "not fitted"
-        mapped = maps[(maps["model"] == name) & (maps["period"] == "calibration")]
-        if status != "fitted":
-            map_status, map_message = status, message
-        elif mapped.empty:
-            map_status, map_message = "failed", "no recalibration map"
-        else:
-            map_status, map_message = mapped["status"].iloc[0], mapped["message"].iloc[0]
-        for score_name, score_status, score_message in ((name, status, message),
-                                                         (f"{name}_recalibrated", map_status, map_message)):
+        variants = [(name, status, message)]
+        for method, suffix in MAP_SUFFIXES.items():
+            mapped = maps[(maps["model"] == name) & (maps["period"] == "calibration") & (maps["method"] == method)]
+            if status != "fitted":
+                variants.append((f"{name}{suffix}", status, message))
+            elif mapped.empty:
+                variants.append((f"{name}{suffix}", "failed", f"no {method} map"))
+            else:
+                variants.append((f"{name}{suffix}", mapped["status"].iloc[0], mapped["message"].iloc[0]))
+        for score_name, score_status, score_message in variants:
             group = scores[scores["score_name"] == score_name]
             row = {"score_name": score_name, "score_kind": "model", "status": score_status, "message": score_message}
             if score_status == "fitted" and len(group):

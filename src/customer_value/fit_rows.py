@@ -57,3 +57,14 @@ def map_from_row(row: Mapping):
         logistic = LogisticMap(float(row["intercept"]), float(row["slope"]))
         return lambda p, x, t_x, T: np.clip(logistic(p), 0.0, 1.0)
     raise ValueError(f"unknown map method {row['method']!r}")
+
+
+def sbg_fit_from_row(row: Mapping):
+    """The SbgFit a 'fitted' 'sbg_<interval>' row of int_customer_clv_fits describes."""
+    from .sbg import SbgFit
+
+    if row["status"] != "fitted":
+        raise ValueError(f"{row['model']} ({row['period']}) was not fitted: {row['message']}")
+    return SbgFit(alpha=float(row["alpha"]), beta=float(row["beta"]), log_likelihood=float(row["log_likelihood"]),
+                  customers=int(row["customers"]), periods=int(row["rows_fitted"]), iterations=int(row["iterations"]),
+                  converged=True, seconds=0.0, message=str(row["message"]))

@@ -33,6 +33,8 @@ def load_model(path: str):
 FIT = load_model("models/intermediate/customer_value/int_customer_clv_fits.py")
 COMPARISON = load_model("models/intermediate/customer_value/int_customer_clv_model_comparison.py")
 SCORES = load_model("models/intermediate/customer_value/int_customer_clv_scores.py")
+HOLDOUT_CONTRACTS = load_model("models/intermediate/customer_value/int_subscription_holdout_scores.py")
+RETENTION = load_model("models/intermediate/customer_value/int_subscription_retention_tracking.py")
 
 
 class FakeConfig:
@@ -64,6 +66,14 @@ NO_CHOICE = pd.DataFrame({"score_name": ["bg_nbd"], "model_rank": pd.array([pd.N
 NO_MAPS = pd.DataFrame({"model": ["bg_nbd"], "period": ["full"], "method": ["logistic"], "status": ["failed"],
                         "intercept": [np.nan], "slope": [np.nan], "recency_coefficient": [np.nan],
                         "repeat_coefficient": [np.nan], "message": ["not learned"]})
+
+
+NO_CONTRACTS = pd.DataFrame({"contract_id": pd.Series([], dtype=str), "score_name": pd.Series([], dtype=str),
+                             "score_kind": pd.Series([], dtype=str), "is_probability": pd.Series([], dtype=bool),
+                             "churn_score": pd.Series([], dtype=float),
+                             "renewals_in_holdout": pd.Series([], dtype=float),
+                             "expected_renewals_in_holdout": pd.Series([], dtype=float),
+                             "has_lapsed_in_holdout": pd.Series([], dtype=bool)})
 
 
 @pytest.fixture
@@ -214,7 +224,9 @@ def test_the_comparison_chooses_by_log_loss_ties_by_auc_and_says_when_a_baseline
                          "status": "fitted", "message": "ok"})
     frame = COMPARISON.model(FakeDbt({"int_customer_clv_holdout_scores": con.from_df(scores),
                                       "int_customer_clv_fits": con.from_df(fits),
-                                      "int_customer_clv_recalibration": con.from_df(NO_MAPS)}), None).set_index("score_name")
+                                      "int_customer_clv_recalibration": con.from_df(NO_MAPS),
+                                      "int_subscription_holdout_scores": con.from_df(NO_CONTRACTS)}),
+                             None).set_index("score_name")
     assert frame.loc["bg_nbd", "log_loss"] == pytest.approx(metrics.log_loss(good, outcome), abs=1e-12)
     assert abs(frame.loc["pareto_nbd", "log_loss"] - frame.loc["bg_nbd", "log_loss"]) < 1e-3
     # tied on log-loss and AUC: the name decides, so the result does not depend on row order
@@ -232,9 +244,17 @@ def test_a_failed_calibration_fit_is_a_row_and_never_chosen(con) -> None:
                          "status": ["failed", "failed", "fitted"], "message": ["too few", "too few", "ok"]})
     frame = COMPARISON.model(FakeDbt({"int_customer_clv_holdout_scores": con.from_df(scores),
                                       "int_customer_clv_fits": con.from_df(fits),
-                                      "int_customer_clv_recalibration": con.from_df(NO_MAPS)}), None).set_index("score_name")
+                                      "int_customer_clv_recalibration": con.from_df(NO_MAPS),
+                                      "int_subscription_holdout_scores": con.from_df(contract_scores(con))}),
+                             None).set_index("score_name")
     assert frame.loc["bg_nbd", "status"] == "failed" and not frame.loc["bg_nbd", "is_chosen"]
     assert frame.loc["pareto_nbd", "is_chosen"] and frame.loc["pareto_nbd", "beats_baselines"]
+    # the contracts' rows sit beside the purchase scores, never chosen and never a purchase baseline
+    # (contract_tenure ranks its two contracts perfectly, yet pareto_nbd still beats the baselines)
+    assert frame.loc["sbg", "score_kind"] == "contract_model" and frame.loc["sbg", "customers"] == 2
+    assert frame.loc["contract_tenure", "score_kind"] == "contract_baseline" and frame.loc["contract_tenure", "auc"] == 1
+    assert not frame.loc[["sbg", "contract_tenure", "contract_constant_rate"], "is_chosen"].any()
+    assert frame.loc["sbg", "brier_score"] == pytest.approx(((0.5 - 0) ** 2 + (0.8 - 1) ** 2) / 2, abs=1e-12)
 
 
 def test_a_recalibrated_choice_maps_the_churn_probability_and_keeps_p_alive(con) -> None:
@@ -322,3 +342,53 @@ def test_stacked_weights_are_learned_before_the_holdout_and_recover_a_known_rule
     x_sim, t_x_sim = simulate_bgnbd(age[:5000], 0.243, 30.9, 0.793, 2.426, seed=rng)
     stacking = inner_split_stacking("bg_nbd", x_sim, t_x_sim, age[:5000], 120.0, outcome[:5000])
     assert stacking.inner_customers == 5000 and 0.0 <= stacking(p[:5000], x_sim, t_x_sim, age[:5000]).min()
+
+
+def _spells(rows):
+    columns = ["contract_id", "contract_key", "customer_id", "billing_interval", "started_date", "renewal_points",
+               "renewals", "is_active"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["started_date"] = pd.to_datetime(frame["started_date"]).dt.date
+    return frame
+
+
+def contract_scores(con) -> pd.DataFrame:
+    """int_subscription_holdout_scores on a hand-made case, with sBG alpha = beta = 1 (S(t) = 1/(1+t))."""
+    calibration = _spells([("k1#0", "k1", "a", "month", "2024-01-01", 2, 2, True),
+                              ("k2#0", "k2", "b", "month", "2024-11-20", 0, 0, True),
+                              ("k3#0", "k3", "c", "month", "2023-06-01", 4, 1, False)])
+    at_end = _spells([("k1#0", "k1", "a", "month", "2024-01-01", 5, 5, True),
+                         ("k2#0", "k2", "b", "month", "2024-11-20", 4, 1, False),
+                         ("k3#0", "k3", "c", "month", "2023-06-01", 16, 1, False)])
+    fits = pd.DataFrame({"model": ["sbg_month"], "period": ["calibration"], "status": ["fitted"], "message": [""],
+                         "alpha": [1.0], "beta": [1.0], "log_likelihood": [-1.0], "customers": [3], "rows_fitted": [1],
+                         "iterations": [1]})
+    return HOLDOUT_CONTRACTS.model(FakeDbt({"int_subscription_contracts_calibration": con.from_df(calibration),
+                                            "int_subscription_contracts": con.from_df(at_end),
+                                            "int_customer_clv_fits": con.from_df(fits)}), None)
+
+
+def test_subscriptions_are_projected_through_the_holdout_and_compared_with_what_they_did(con) -> None:
+    """Contracts active at the end of calibration, projected by the calibration sBG fit, by hand:
+    with alpha = beta = 1, S(t) = 1/(1+t); k1 made n = 2 renewals and faced H = 3 in the holdout
+    (renewed all), k2 n = 0 and H = 4 (renewed once, then lapsed); k3 had lapsed before."""
+    scores = contract_scores(con).set_index(["score_name", "contract_id"])
+    assert set(scores.index.get_level_values("contract_id")) == {"k1#0", "k2#0"}
+    assert scores.loc[("sbg", "k1#0"), "churn_score"] == pytest.approx(1 - (1 / 6) / (1 / 3), abs=1e-12)
+    assert scores.loc[("sbg", "k2#0"), "churn_score"] == pytest.approx(1 - 1 / 5, abs=1e-12)
+    assert scores.loc[("sbg", "k1#0"), "expected_renewals_in_holdout"] == pytest.approx(3 / 4 + 3 / 5 + 3 / 6)
+    assert scores.loc[("sbg", "k1#0"), "holdout_renewal_points"] == 3 and scores.loc[("sbg", "k2#0"), "renewals_in_holdout"] == 1
+    assert not scores.loc[("sbg", "k1#0"), "has_lapsed_in_holdout"] and scores.loc[("sbg", "k2#0"), "has_lapsed_in_holdout"]
+    # constant rate: 1 lapse (k3) in 2 + 0 + 2 renewal attempts of the calibration contracts
+    assert scores.loc[("contract_constant_rate", "k2#0"), "churn_score"] == pytest.approx(1 - 0.75 ** 4)
+    assert scores.loc[("contract_tenure", "k1#0"), "churn_score"] == -2
+    tracking = RETENTION.model(FakeDbt({"int_subscription_holdout_scores": con.from_df(contract_scores(con)),
+                                        "int_customer_clv_fits": con.from_df(pd.DataFrame({
+                                            "model": ["sbg_month"], "period": ["calibration"], "status": ["fitted"],
+                                            "message": [""], "alpha": [1.0], "beta": [1.0], "log_likelihood": [-1.0],
+                                            "customers": [3], "rows_fitted": [1], "iterations": [1]}))}), None)
+    tracking = tracking.set_index("renewal_point")
+    assert list(tracking["contracts_at_risk"]) == [2, 2, 2, 1]
+    assert tracking.loc[1, "projected_active"] == pytest.approx(3 / 4 + 1 / 2)
+    assert list(tracking["actual_active"]) == [2, 1, 1, 0]
+    assert tracking.loc[4, "projected_active"] == pytest.approx(1 / 5)

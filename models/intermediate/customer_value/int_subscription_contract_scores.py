@@ -1,7 +1,7 @@
 """Project every subscription contract with the shifted-beta-geometric model (docs/customer-value.md).
 
 Per contract spell of int_subscription_contracts, with the sBG fit of its billing interval
-(int_customer_clv_fits, 'sbg_month' or 'sbg_year'). An active contract that has made n renewals
+(int_customer_clv_fits, 'sbg_month' or 'sbg_year', period 'full'). An active contract that has made n renewals
 survives the next k renewal points with probability S(n+k)/S(n):
 - contract_churn_probability: 1 - S(n+H)/S(n), H the renewal points in the next var
   churn_horizon_days (whole billing intervals); a lapsed contract has churned (1, observed);
@@ -21,7 +21,7 @@ MONTHS_PER_INTERVAL = {"month": 1, "year": 12}
 
 
 def model(dbt, session):
-    from customer_value import SbgFit, sbg
+    from customer_value import sbg, sbg_fit_from_row
 
     dbt.config(materialized="table", tags=["python_model"])
     horizon_months = int(dbt.config.get("horizon_months"))
@@ -37,14 +37,11 @@ def model(dbt, session):
     out["subscription_clv"] = np.where(out["is_active"], np.nan, 0.0)
     out["contract_method"] = np.where(out["is_active"], "heuristic", "lapsed")
     for interval, months in MONTHS_PER_INTERVAL.items():
-        row = fits[(fits["model"] == f"sbg_{interval}") & (fits["status"] == "fitted")]
+        row = fits[(fits["model"] == f"sbg_{interval}") & (fits["period"] == "full") & (fits["status"] == "fitted")]
         chosen = (out["billing_interval"] == interval) & out["is_active"]
         if row.empty or not chosen.any():
             continue
-        fit = SbgFit(alpha=float(row.iloc[0]["alpha"]), beta=float(row.iloc[0]["beta"]),
-                     log_likelihood=float(row.iloc[0]["log_likelihood"]), customers=int(row.iloc[0]["customers"]),
-                     periods=int(row.iloc[0]["rows_fitted"]), iterations=int(row.iloc[0]["iterations"]),
-                     converged=True, seconds=0.0, message="")
+        fit = sbg_fit_from_row(row.iloc[0])
         n = out.loc[chosen, "renewals"].to_numpy(float)
         alive_now = sbg.survival(fit, n)
         churn_points = int(churn_days // (365.25 / 12 * months))

@@ -9,6 +9,10 @@
     most grace days past its next due date. renewal_points is how many renewals the spell has faced
     since it started (whole billing intervals, less the grace); renewals how many it made (all of
     them while active; payments - 1 once lapsed, at most renewal_points - 1): the survivor data of the sBG model.
+    A source's payments are only known up to its last payment on record (its last extract): past that
+    date a missed payment cannot be seen, so each spell is judged at observed_date, the earlier of
+    end_date and its source's last payment date (issue 16: with the as-of date five weeks past the
+    demo's subscription extracts, four in five live PayPal contracts looked lapsed).
 -#}
 {% macro subscription_contracts(end_date) -%}
     {%- set grace = var('subscription_grace_days') %}
@@ -25,6 +29,14 @@
         from {{ ref('int_subscription_payments') }}
         where order_date <= {{ end_date }}
         group by contract_key, customer_id, source_system, order_date
+    ),
+
+    source_ends as (
+        select
+            source_system,
+            max(order_date) as source_last_date
+        from {{ ref('int_subscription_payments') }}
+        group by source_system
     ),
 
     gaps as (
@@ -95,6 +107,17 @@
         group by contract_key, customer_id, spell_number
     ),
 
+    observed as (
+        select
+            spells.*,
+            case
+                when source_ends.source_last_date < {{ end_date }} then source_ends.source_last_date
+                else cast({{ end_date }} as date)
+            end as observed_date
+        from spells
+        inner join source_ends on spells.source_system = source_ends.source_system
+    ),
+
     due as (
         select
             *,
@@ -102,10 +125,10 @@
                 {{ add_months('last_payment_date', "case when billing_interval = 'year' then 12 else 1 end") }} as date
             ) as next_payment_due_date,
             greatest(
-                cast(floor(({{ days_between('started_date', end_date) }} - {{ grace }}) / interval_days) as integer),
+                cast(floor(({{ days_between('started_date', 'observed_date') }} - {{ grace }}) / interval_days) as integer),
                 0
             ) as renewal_points
-        from spells
+        from observed
     ),
 
     final as (
@@ -120,11 +143,11 @@
             payments,
             renewal_points,
             case
-                when {{ days_between('next_payment_due_date', end_date) }} <= {{ grace }}
+                when {{ days_between('next_payment_due_date', 'observed_date') }} <= {{ grace }}
                     then renewal_points
                 else greatest(least(payments - 1, renewal_points - 1), 0)
             end as renewals,
-            {{ days_between('next_payment_due_date', end_date) }} <= {{ grace }} as is_active,
+            {{ days_between('next_payment_due_date', 'observed_date') }} <= {{ grace }} as is_active,
             cast({{ end_date }} as date) as summary_date,
             started_date,
             last_payment_date,

@@ -21,7 +21,7 @@ from . import bgnbd, churn, mbgnbd, metrics, pareto_nbd, sbg
 from ._common import MIN_REPEAT_CUSTOMERS, FitError, compress
 from .bgnbd import BgNbdFit, bgnbd_log_likelihood, expected_purchases, fit_bgnbd, p_alive, prob_no_purchase
 from .clv import discounted_clv
-from .fit_rows import FIT_COLUMNS, FIT_COLUMNS_ALL_MODELS, fit_from_row
+from .fit_rows import FIT_COLUMNS, FIT_COLUMNS_ALL_MODELS, MAP_SUFFIXES, fit_from_row, map_from_row, sbg_fit_from_row
 from .gamma_gamma import GammaGammaFit, expected_average_value, fit_gamma_gamma, gamma_gamma_log_likelihood
 from .mbgnbd import MbgNbdFit, fit_mbgnbd
 from .pareto_nbd import ParetoNbdFit, fit_pareto_nbd
@@ -30,6 +30,7 @@ from .sbg import SbgFit, fit_sbg
 __all__ = [
     "FIT_COLUMNS",
     "FIT_COLUMNS_ALL_MODELS",
+    "MAP_SUFFIXES",
     "MIN_REPEAT_CUSTOMERS",
     "BgNbdFit",
     "FitError",
@@ -50,6 +51,7 @@ __all__ = [
     "fit_mbgnbd",
     "fit_pareto_nbd",
     "fit_sbg",
+    "map_from_row",
     "gamma_gamma_log_likelihood",
     "mbgnbd",
     "metrics",
@@ -57,4 +59,5 @@ __all__ = [
     "pareto_nbd",
     "prob_no_purchase",
     "sbg",
+    "sbg_fit_from_row",
 ]

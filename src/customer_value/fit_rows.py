@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
+
 from .bgnbd import BgNbdFit
 from .gamma_gamma import GammaGammaFit
 from .mbgnbd import MbgNbdFit
@@ -33,3 +35,36 @@ def fit_from_row(row: Mapping) -> BgNbdFit | MbgNbdFit | ParetoNbdFit | GammaGam
               "seconds": float(row["fit_seconds"]), "message": str(row["message"])}
     kind = _KINDS[row["model"]]
     return kind(**{name: float(row[name]) for name in PARAMETERS[row["model"]]}, **common)
+
+
+# The churn-probability maps of int_customer_clv_recalibration, by method, and the suffix of the
+# score they make ('<model>_recalibrated', '<model>_stacked').
+MAP_SUFFIXES = {"logistic": "_recalibrated", "stacked": "_stacked"}
+
+
+def map_from_row(row: Mapping):
+    """The map a 'fitted' row of int_customer_clv_recalibration describes, as a function of
+    (P(no purchase), x, t_x, T) returning the mapped probability."""
+    from .recalibration import LogisticMap, StackedMap
+
+    if row["status"] != "fitted":
+        raise ValueError(f"{row['model']} ({row['period']}, {row['method']}) map was not learned: {row['message']}")
+    if row["method"] == "stacked":
+        stacked = StackedMap(float(row["intercept"]), float(row["slope"]), float(row["recency_coefficient"]),
+                             float(row["repeat_coefficient"]))
+        return lambda p, x, t_x, T: np.clip(stacked(p, x, t_x, T), 0.0, 1.0)
+    if row["method"] == "logistic":
+        logistic = LogisticMap(float(row["intercept"]), float(row["slope"]))
+        return lambda p, x, t_x, T: np.clip(logistic(p), 0.0, 1.0)
+    raise ValueError(f"unknown map method {row['method']!r}")
+
+
+def sbg_fit_from_row(row: Mapping):
+    """The SbgFit a 'fitted' 'sbg_<interval>' row of int_customer_clv_fits describes."""
+    from .sbg import SbgFit
+
+    if row["status"] != "fitted":
+        raise ValueError(f"{row['model']} ({row['period']}) was not fitted: {row['message']}")
+    return SbgFit(alpha=float(row["alpha"]), beta=float(row["beta"]), log_likelihood=float(row["log_likelihood"]),
+                  customers=int(row["customers"]), periods=int(row["rows_fitted"]), iterations=int(row["iterations"]),
+                  converged=True, seconds=0.0, message=str(row["message"]))

@@ -156,3 +156,81 @@ def inner_split_recalibration(model: str, inner_x, inner_t_x, inner_T, inner_hor
     return Recalibration(method=method, map=mapping, fit=fit, inner_customers=int(observed.size),
                          inner_horizon=float(inner_horizon), inner_mean_predicted=float(predicted.mean()),
                          inner_observed_rate=float(observed.mean()))
+
+
+@dataclass(frozen=True)
+class StackedMap:
+    """p' = expit(intercept + slope logit(p) + recency_coefficient log(1 + T - t_x)
+    + repeat_coefficient log(1 + x)): the model's probability stacked with the customer's recency
+    and repeat count, in the time unit the map was learned in."""
+
+    intercept: float
+    slope: float
+    recency_coefficient: float
+    repeat_coefficient: float
+
+    def __call__(self, predicted, x, t_x, T) -> np.ndarray:
+        design = stacking_design(predicted, x, t_x, T)
+        coefficients = np.array([self.intercept, self.slope, self.recency_coefficient, self.repeat_coefficient])
+        return expit(design @ coefficients)
+
+
+def stacking_design(predicted, x, t_x, T) -> np.ndarray:
+    """The stacked map's columns: 1, logit(p), log(1 + recency), log(1 + x)."""
+    p = np.clip(np.asarray(predicted, dtype=np.float64).ravel(), _CLIP, 1 - _CLIP)
+    x, t_x, T = (np.asarray(v, dtype=np.float64).ravel() for v in (x, t_x, T))
+    if not (p.shape == x.shape == t_x.shape == T.shape):
+        raise ValueError("predicted, x, t_x and T must have the same length")
+    if np.any(x < 0) or np.any(T < t_x) or not np.all(np.isfinite(np.concatenate([x, t_x, T]))):
+        raise ValueError("need finite x >= 0 and T >= t_x")
+    return np.column_stack([np.ones_like(p), logit(p), np.log1p(T - t_x), np.log1p(x)])
+
+
+def fit_stacked_map(predicted, x, t_x, T, observed) -> StackedMap:
+    """Maximum-likelihood logistic regression of the 0/1 outcome on stacking_design (analytic
+    gradient); the slope on the model's log-odds is kept >= 0, the other coefficients are free."""
+    p, y = _pair(predicted, observed)
+    design = stacking_design(p, x, t_x, T)
+
+    def objective(theta):
+        eta = design @ theta
+        value = -np.mean(y * eta - np.logaddexp(0.0, eta))
+        return value, design.T @ (expit(eta) - y) / y.size
+
+    result = minimize(objective, np.array([0.0, 1.0, 0.0, 0.0]), jac=True, method="L-BFGS-B",
+                      bounds=[(None, None), (0.0, None), (None, None), (None, None)],
+                      options={"gtol": 1e-10, "ftol": 1e-15})
+    if not np.all(np.isfinite(result.x)):
+        raise FitError(f"stacked recalibration failed: {result.message}", FitError.FIT_FAILED)
+    return StackedMap(*(float(value) for value in result.x))
+
+
+@dataclass(frozen=True)
+class Stacking:
+    """What inner_split_stacking learned: the ``map`` (StackedMap, callable on (p, x, t_x, T)), the
+    inner ``fit``, ``inner_customers``, ``inner_horizon`` and the inner means as in Recalibration."""
+
+    map: StackedMap
+    fit: object
+    inner_customers: int
+    inner_horizon: float
+    inner_mean_predicted: float
+    inner_observed_rate: float
+
+    def __call__(self, predicted, x, t_x, T) -> np.ndarray:
+        return np.clip(self.map(predicted, x, t_x, T), 0.0, 1.0)
+
+
+def inner_split_stacking(model: str, inner_x, inner_t_x, inner_T, inner_horizon, inner_no_purchase) -> Stacking:
+    """Like inner_split_recalibration, but the map also weighs the customer's recency and repeat
+    count (fit_stacked_map): the weights are learned on the inner split of the period, so a
+    holdout after the period stays out of sample. Apply it to the full-period model's predictions
+    with the full-period summary. Raises FitError when the inner model cannot be fitted."""
+    fit = churn.fit_model(model, inner_x, inner_t_x, inner_T)
+    if not fit.converged:
+        raise FitError(f"inner {model} fit did not converge: {fit.message}", FitError.NOT_CONVERGED)
+    predicted = churn.prob_no_purchase(fit, inner_horizon, inner_x, inner_t_x, inner_T)
+    observed = np.asarray(inner_no_purchase).astype(np.float64).ravel()
+    mapping = fit_stacked_map(predicted, inner_x, inner_t_x, inner_T, observed)
+    return Stacking(map=mapping, fit=fit, inner_customers=int(observed.size), inner_horizon=float(inner_horizon),
+                    inner_mean_predicted=float(predicted.mean()), inner_observed_rate=float(observed.mean()))

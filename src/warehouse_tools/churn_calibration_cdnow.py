@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from customer_value import FitError, churn, metrics
-from customer_value.recalibration import default_inner_horizon, inner_split_recalibration
+from customer_value.recalibration import default_inner_horizon, inner_split_recalibration, inner_split_stacking
 from customer_value.transactions import summarise
 
 CALIBRATION_END = 272 / 7  # weeks from 1997-01-01 to 1997-09-30
@@ -95,6 +95,13 @@ def main() -> None:
                   f"{metrics.calibration_error(p, outcome):9.4f} {p.mean():9.3f} {outcome.mean():8.3f}", flush=True)
 
         line(f"plain (fit {time.perf_counter() - started:.1f} s)", predicted)
+        inner = summarise(ids, weeks, CALIBRATION_END - default_inner, CALIBRATION_END)
+        try:
+            stacking = inner_split_stacking(name, inner.x, inner.t_x, inner.T, default_inner,
+                                            inner.holdout_purchases == 0)
+            line(f"stacked, h={default_inner:4.1f}", stacking(predicted, calibration.x, calibration.t_x, calibration.T))
+        except FitError as exc:
+            print(f"{name:<11} stacked failed: {exc}")
         for inner_horizon in sorted({13.0, default_inner, 26.0}):
             inner = summarise(ids, weeks, CALIBRATION_END - inner_horizon, CALIBRATION_END)
             for method in ("logistic", "isotonic"):
@@ -106,6 +113,23 @@ def main() -> None:
                     print(f"{name:<11} h={inner_horizon:4.1f} {method:<9} failed: {exc}")
                     continue
                 line(f"h={inner_horizon:4.1f} {method}{tag}", recalibration(predicted))
+    print()
+    lifetimes_reference(calibration, outcome, horizon)
+
+
+def lifetimes_reference(calibration, outcome, horizon) -> None:
+    """The issue's reference figure, printed: Pareto/NBD's conditional P(no purchase in the holdout) as
+    lifetimes computes it (test-time dependency), fitted on the calibration summary."""
+    from lifetimes import ParetoNBDFitter
+
+    frame = pd.DataFrame({"x": calibration.x, "t_x": calibration.t_x, "T": calibration.T})
+    grouped = frame.groupby(["x", "t_x", "T"]).size().rename("weight").reset_index()
+    fitter = ParetoNBDFitter().fit(grouped["x"], grouped["t_x"], grouped["T"], weights=grouped["weight"])
+    lifetimes_p = fitter.conditional_probability_of_n_purchases_up_to_time(0, horizon, frame["x"], frame["t_x"],
+                                                                           frame["T"])
+    print(f"lifetimes ParetoNBDFitter, conditional P(no purchase in {horizon:.0f} weeks): AUC "
+          f"{metrics.auc(np.asarray(lifetimes_p), outcome):.4f}, calibration error "
+          f"{metrics.calibration_error(np.asarray(lifetimes_p), outcome):.4f}")
 
 
 if __name__ == "__main__":

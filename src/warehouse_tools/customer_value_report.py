@@ -50,6 +50,8 @@ def read_marts(duckdb_path: Path) -> dict[str, list[dict]]:
                                      "order by score_kind desc, coalesce(model_rank, 99), score_name"),
             "fits": _rows(con, "select * from marts.rpt_clv_model_fit order by model, period"),
             "buckets": sorted(_rows(con, "select * from marts.rpt_clv_holdout_validation"), key=_bucket_order),
+            "retention": _rows(con, "select * from marts.rpt_subscription_retention_tracking "
+                                    "order by billing_interval, renewal_point"),
         }
 
 
@@ -158,8 +160,33 @@ def verdict(comparison: list[dict]) -> str:
             f'holdout (AUC {model["auc"]:.3f}, Brier score {model["brier_score"]:.3f}).</p>')
 
 
+CONTRACT_KINDS = ("contract_model", "contract_baseline")
+
+
+def contract_verdict(contracts: list[dict]) -> str:
+    """One sentence, plainly: does sBG, refitted at the end of calibration, beat the contract baselines
+    on "lapsed in the holdout", and where not."""
+    model = next((row for row in contracts if row["score_kind"] == "contract_model"), None)
+    if model is None:
+        return "<p>No subscription contract was active at the end of calibration: nothing to validate.</p>"
+    if model["status"] != "fitted" or model["auc"] is None:
+        return f'<p class="warn">sBG could not be refitted on the calibration contracts: {html.escape(model["message"])}.</p>'
+    losses = [f"{row['score_name']} ranks better (AUC {row['auc']:.3f} against {model['auc']:.3f})"
+              for row in contracts if row["score_kind"] == "contract_baseline" and row["auc"] is not None
+              and row["auc"] > model["auc"]]
+    losses += [f"{row['score_name']} has a lower Brier score ({row['brier_score']:.3f} against {model['brier_score']:.3f})"
+               for row in contracts if row["score_kind"] == "contract_baseline" and row["brier_score"] is not None
+               and row["brier_score"] < model["brier_score"]]
+    if losses:
+        return (f'<p class="warn">sBG does <b>not</b> beat every contract baseline on this holdout: '
+                f'{html.escape("; ".join(losses))}.</p>')
+    return (f'<p class="ok">sBG beats every contract baseline on this holdout (AUC {model["auc"]:.3f}, Brier score '
+            f'{model["brier_score"]:.3f}, {model["customers"]:,} contracts).</p>')
+
+
 def report_html(marts: dict[str, list[dict]]) -> str:
-    comparison = marts["comparison"]
+    contracts = [row for row in marts["comparison"] if row["score_kind"] in CONTRACT_KINDS]
+    comparison = [row for row in marts["comparison"] if row["score_kind"] not in CONTRACT_KINDS]
     chosen = next((row["score_name"] for row in comparison if row["is_chosen"]), None)
     tracking_series = []
     models = sorted({row["score_name"] for row in marts["tracking"]})
@@ -204,6 +231,25 @@ def report_html(marts: dict[str, list[dict]]) -> str:
                     f'<td>{html.escape(row["status"])}</td><td>{html.escape(params)}</td>'
                     f'<td class="n">{_number(row["log_likelihood"], 1)}</td></tr>')
     fits.append("</table>")
+    contract_table = ["<table><tr><th>score</th><th>kind</th><th>contracts</th><th>observed lapsed</th>"
+                      "<th>mean predicted</th><th>AUC</th><th>Brier</th><th>calibration error</th>"
+                      "<th>expected renewals</th><th>actual</th></tr>"]
+    for row in contracts:
+        contract_table.append(
+            f'<tr><td>{html.escape(row["score_name"])}</td><td>{html.escape(row["score_kind"])}</td>'
+            + "".join(f'<td class="n">{_number(row[c], d)}</td>' for c, d in
+                      (("customers", 0), ("observed_no_purchase_rate", 3), ("mean_predicted_no_purchase", 3),
+                       ("auc", 3), ("brier_score", 3), ("calibration_error", 3), ("predicted_purchases", 0),
+                       ("actual_purchases", 0)))
+            + "</tr>")
+    contract_table.append("</table>")
+    retention_series = []
+    for interval in sorted({row["billing_interval"] for row in marts["retention"]}):
+        rows = [row for row in marts["retention"] if row["billing_interval"] == interval]
+        retention_series.append((f"{interval}ly, sBG projected", [(0.0, 1.0)] + [
+            (float(row["renewal_point"]), row["projected_retention"]) for row in rows], "#1f77b4", True))
+        retention_series.append((f"{interval}ly, actual", [(0.0, 1.0)] + [
+            (float(row["renewal_point"]), row["actual_retention"]) for row in rows], COLOURS["actual"], False))
     criterion = html.escape(comparison[0]["criterion"]) if comparison else ""
     return "\n".join([
         "<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
@@ -223,6 +269,13 @@ def report_html(marts: dict[str, list[dict]]) -> str:
         "<h2>Models against naive baselines</h2>",
         bar_chart("AUC for 'no purchase in the holdout'", bars, reference=0.5),
         "".join(table), f"<p>Choice: {criterion}.</p>",
+        "<h2>Subscriptions as contracts: sBG against the holdout</h2>",
+        "<p>sBG refitted on the contracts at the end of calibration; each contract active then scored on whether it "
+        "lapsed in the holdout (a payment missed past the grace period), beside a constant churn rate per renewal and "
+        "the contract's tenure.</p>",
+        contract_verdict(contracts), "".join(contract_table),
+        line_chart("Contracts still active after each renewal in the holdout", retention_series,
+                   "renewal point after calibration", "share still active", y_max=1.0) if retention_series else "",
         "<h2>Errors by bucket (chosen model)</h2>", "".join(buckets),
         "<h2>Fitted models</h2>", "".join(fits),
         "</body></html>",

@@ -32,6 +32,7 @@ MART_KEYS = {
     "rpt_churn_model_comparison": ("score_name",),
     "rpt_churn_calibration": ("decile",),
     "rpt_clv_tracking": ("score_name", "period_number"),
+    "rpt_subscription_retention_tracking": ("billing_interval", "renewal_point"),
     "rpt_partner_summary": ("partner_id", "source_system", "asset_type", "asset_id", "order_month"),
     "rpt_partner_customers": ("partner_id", "customer_key"),
 }

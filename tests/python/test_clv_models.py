@@ -33,6 +33,8 @@ def load_model(path: str):
 FIT = load_model("models/intermediate/customer_value/int_customer_clv_fits.py")
 COMPARISON = load_model("models/intermediate/customer_value/int_customer_clv_model_comparison.py")
 SCORES = load_model("models/intermediate/customer_value/int_customer_clv_scores.py")
+HOLDOUT_CONTRACTS = load_model("models/intermediate/customer_value/int_subscription_holdout_scores.py")
+RETENTION = load_model("models/intermediate/customer_value/int_subscription_retention_tracking.py")
 
 
 class FakeConfig:
@@ -61,8 +63,17 @@ CONFIG = {"horizon_months": "12", "monthly_discount_rate": "0.01", "churn_horizo
 # a comparison without a holdout choice: the scores fall back to the first fitted model
 NO_CHOICE = pd.DataFrame({"score_name": ["bg_nbd"], "model_rank": pd.array([pd.NA], dtype="Int64")})
 # no recalibration map learned
-NO_MAPS = pd.DataFrame({"model": ["bg_nbd"], "period": ["full"], "status": ["failed"], "intercept": [np.nan],
-                        "slope": [np.nan], "message": ["not learned"]})
+NO_MAPS = pd.DataFrame({"model": ["bg_nbd"], "period": ["full"], "method": ["logistic"], "status": ["failed"],
+                        "intercept": [np.nan], "slope": [np.nan], "recency_coefficient": [np.nan],
+                        "repeat_coefficient": [np.nan], "message": ["not learned"]})
+
+
+NO_CONTRACTS = pd.DataFrame({"contract_id": pd.Series([], dtype=str), "score_name": pd.Series([], dtype=str),
+                             "score_kind": pd.Series([], dtype=str), "is_probability": pd.Series([], dtype=bool),
+                             "churn_score": pd.Series([], dtype=float),
+                             "renewals_in_holdout": pd.Series([], dtype=float),
+                             "expected_renewals_in_holdout": pd.Series([], dtype=float),
+                             "has_lapsed_in_holdout": pd.Series([], dtype=bool)})
 
 
 @pytest.fixture
@@ -213,7 +224,9 @@ def test_the_comparison_chooses_by_log_loss_ties_by_auc_and_says_when_a_baseline
                          "status": "fitted", "message": "ok"})
     frame = COMPARISON.model(FakeDbt({"int_customer_clv_holdout_scores": con.from_df(scores),
                                       "int_customer_clv_fits": con.from_df(fits),
-                                      "int_customer_clv_recalibration": con.from_df(NO_MAPS)}), None).set_index("score_name")
+                                      "int_customer_clv_recalibration": con.from_df(NO_MAPS),
+                                      "int_subscription_holdout_scores": con.from_df(NO_CONTRACTS)}),
+                             None).set_index("score_name")
     assert frame.loc["bg_nbd", "log_loss"] == pytest.approx(metrics.log_loss(good, outcome), abs=1e-12)
     assert abs(frame.loc["pareto_nbd", "log_loss"] - frame.loc["bg_nbd", "log_loss"]) < 1e-3
     # tied on log-loss and AUC: the name decides, so the result does not depend on row order
@@ -231,9 +244,17 @@ def test_a_failed_calibration_fit_is_a_row_and_never_chosen(con) -> None:
                          "status": ["failed", "failed", "fitted"], "message": ["too few", "too few", "ok"]})
     frame = COMPARISON.model(FakeDbt({"int_customer_clv_holdout_scores": con.from_df(scores),
                                       "int_customer_clv_fits": con.from_df(fits),
-                                      "int_customer_clv_recalibration": con.from_df(NO_MAPS)}), None).set_index("score_name")
+                                      "int_customer_clv_recalibration": con.from_df(NO_MAPS),
+                                      "int_subscription_holdout_scores": con.from_df(contract_scores(con))}),
+                             None).set_index("score_name")
     assert frame.loc["bg_nbd", "status"] == "failed" and not frame.loc["bg_nbd", "is_chosen"]
     assert frame.loc["pareto_nbd", "is_chosen"] and frame.loc["pareto_nbd", "beats_baselines"]
+    # the contracts' rows sit beside the purchase scores, never chosen and never a purchase baseline
+    # (contract_tenure ranks its two contracts perfectly, yet pareto_nbd still beats the baselines)
+    assert frame.loc["sbg", "score_kind"] == "contract_model" and frame.loc["sbg", "customers"] == 2
+    assert frame.loc["contract_tenure", "score_kind"] == "contract_baseline" and frame.loc["contract_tenure", "auc"] == 1
+    assert not frame.loc[["sbg", "contract_tenure", "contract_constant_rate"], "is_chosen"].any()
+    assert frame.loc["sbg", "brier_score"] == pytest.approx(((0.5 - 0) ** 2 + (0.8 - 1) ** 2) / 2, abs=1e-12)
 
 
 def test_a_recalibrated_choice_maps_the_churn_probability_and_keeps_p_alive(con) -> None:
@@ -248,8 +269,9 @@ def test_a_recalibrated_choice_maps_the_churn_probability_and_keeps_p_alive(con)
                                         "t_age": age, "mean_repeat_value": np.where(x > 0, 20.0, np.nan)}))
     fits = con.from_df(pd.DataFrame([FIT._bgnbd_row("full", summary)]).reindex(columns=FIT.COLUMNS))
     choice = pd.DataFrame({"score_name": ["bg_nbd_recalibrated", "bg_nbd"], "model_rank": pd.array([1, 2], dtype="Int64")})
-    maps = pd.DataFrame({"model": ["bg_nbd"], "period": ["full"], "status": ["fitted"], "intercept": [0.5],
-                         "slope": [1.2], "message": [""]})
+    maps = pd.DataFrame({"model": ["bg_nbd"], "period": ["full"], "method": ["logistic"], "status": ["fitted"],
+                         "intercept": [0.5], "slope": [1.2], "recency_coefficient": [np.nan],
+                         "repeat_coefficient": [np.nan], "message": [""]})
     scores = SCORES.model(FakeDbt({"int_customer_clv_summary": summary, "int_customer_clv_fits": fits,
                                    "int_customer_clv_model_comparison": con.from_df(choice),
                                    "int_customer_clv_recalibration": con.from_df(maps)}, CONFIG), None)
@@ -268,3 +290,105 @@ def test_a_recalibrated_choice_maps_the_churn_probability_and_keeps_p_alive(con)
                                   "int_customer_clv_model_comparison": con.from_df(choice),
                                   "int_customer_clv_recalibration": con.from_df(failed)}, CONFIG), None)
     assert set(plain["purchase_model"]) == {"bg_nbd"} and np.allclose(plain["p_no_purchase_in_horizon"], raw)
+
+
+def test_a_stacked_choice_weighs_recency_and_repeat_count(con) -> None:
+    """A '<model>_stacked' choice maps the model's probability with the customer's recency and repeat
+    count by the full-period stacked map: checked against the formula written out here."""
+    from scipy.special import expit, logit
+
+    from customer_value import churn, fit_from_row
+
+    rng = np.random.default_rng(12)
+    age = rng.uniform(100, 800, 2000)
+    x, t_x = simulate_bgnbd(age, 0.243, 30.9, 0.793, 2.426, seed=rng)
+    summary = con.from_df(pd.DataFrame({"customer_id": [f"c{i:04d}" for i in range(2000)], "x": x, "t_x": t_x,
+                                        "t_age": age, "mean_repeat_value": np.where(x > 0, 20.0, np.nan)}))
+    fits = con.from_df(pd.DataFrame([FIT._bgnbd_row("full", summary)]).reindex(columns=FIT.COLUMNS))
+    choice = pd.DataFrame({"score_name": ["bg_nbd_stacked", "bg_nbd"], "model_rank": pd.array([1, 2], dtype="Int64")})
+    maps = pd.DataFrame({"model": "bg_nbd", "period": "full", "method": ["logistic", "stacked"], "status": "fitted",
+                         "intercept": [9.0, 0.3], "slope": [9.0, 0.8], "recency_coefficient": [np.nan, 0.25],
+                         "repeat_coefficient": [np.nan, -0.6], "message": ""})
+    scores = SCORES.model(FakeDbt({"int_customer_clv_summary": summary, "int_customer_clv_fits": fits,
+                                   "int_customer_clv_model_comparison": con.from_df(choice),
+                                   "int_customer_clv_recalibration": con.from_df(maps)}, CONFIG), None)
+    assert set(scores["purchase_model"]) == {"bg_nbd_stacked"}
+    data = summary.df().sort_values("customer_id")
+    raw = churn.prob_no_purchase(fit_from_row(fits.df().iloc[0]), 365.0, data["x"], data["t_x"], data["t_age"])
+    expected = expit(0.3 + 0.8 * logit(np.clip(raw, 1e-6, 1 - 1e-6)) + 0.25 * np.log(1 + data["t_age"] - data["t_x"])
+                     - 0.6 * np.log(1 + data["x"]))
+    assert np.allclose(scores["p_no_purchase_in_horizon"], expected, atol=1e-12)
+
+
+def test_stacked_weights_are_learned_before_the_holdout_and_recover_a_known_rule() -> None:
+    """fit_stacked_map recovers the coefficients of outcomes drawn from a known logistic rule, and
+    inner_split_stacking learns them from the inner split only (the holdout is not an argument)."""
+    from scipy.special import expit, logit
+
+    from customer_value.recalibration import fit_stacked_map, inner_split_stacking
+
+    rng = np.random.default_rng(5)
+    n = 200_000
+    p = rng.uniform(0.05, 0.95, n)
+    x = rng.poisson(1.5, n).astype(float)
+    age = rng.uniform(50, 900, n)
+    t_x = np.where(x > 0, rng.uniform(0, 1, n) * age, 0.0)
+    truth = np.array([0.4, 0.9, 0.2, -0.7])
+    eta = truth[0] + truth[1] * logit(p) + truth[2] * np.log1p(age - t_x) + truth[3] * np.log1p(x)
+    outcome = rng.random(n) < expit(eta)
+    learned = fit_stacked_map(p, x, t_x, age, outcome)
+    got = np.array([learned.intercept, learned.slope, learned.recency_coefficient, learned.repeat_coefficient])
+    assert np.allclose(got, truth, atol=0.05), got
+    x_sim, t_x_sim = simulate_bgnbd(age[:5000], 0.243, 30.9, 0.793, 2.426, seed=rng)
+    stacking = inner_split_stacking("bg_nbd", x_sim, t_x_sim, age[:5000], 120.0, outcome[:5000])
+    assert stacking.inner_customers == 5000 and 0.0 <= stacking(p[:5000], x_sim, t_x_sim, age[:5000]).min()
+
+
+def _spells(rows):
+    columns = ["contract_id", "contract_key", "customer_id", "billing_interval", "started_date", "renewal_points",
+               "renewals", "is_active"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["started_date"] = pd.to_datetime(frame["started_date"]).dt.date
+    return frame
+
+
+def contract_scores(con) -> pd.DataFrame:
+    """int_subscription_holdout_scores on a hand-made case, with sBG alpha = beta = 1 (S(t) = 1/(1+t))."""
+    calibration = _spells([("k1#0", "k1", "a", "month", "2024-01-01", 2, 2, True),
+                              ("k2#0", "k2", "b", "month", "2024-11-20", 0, 0, True),
+                              ("k3#0", "k3", "c", "month", "2023-06-01", 4, 1, False)])
+    at_end = _spells([("k1#0", "k1", "a", "month", "2024-01-01", 5, 5, True),
+                         ("k2#0", "k2", "b", "month", "2024-11-20", 4, 1, False),
+                         ("k3#0", "k3", "c", "month", "2023-06-01", 16, 1, False)])
+    fits = pd.DataFrame({"model": ["sbg_month"], "period": ["calibration"], "status": ["fitted"], "message": [""],
+                         "alpha": [1.0], "beta": [1.0], "log_likelihood": [-1.0], "customers": [3], "rows_fitted": [1],
+                         "iterations": [1]})
+    return HOLDOUT_CONTRACTS.model(FakeDbt({"int_subscription_contracts_calibration": con.from_df(calibration),
+                                            "int_subscription_contracts": con.from_df(at_end),
+                                            "int_customer_clv_fits": con.from_df(fits)}), None)
+
+
+def test_subscriptions_are_projected_through_the_holdout_and_compared_with_what_they_did(con) -> None:
+    """Contracts active at the end of calibration, projected by the calibration sBG fit, by hand:
+    with alpha = beta = 1, S(t) = 1/(1+t); k1 made n = 2 renewals and faced H = 3 in the holdout
+    (renewed all), k2 n = 0 and H = 4 (renewed once, then lapsed); k3 had lapsed before."""
+    scores = contract_scores(con).set_index(["score_name", "contract_id"])
+    assert set(scores.index.get_level_values("contract_id")) == {"k1#0", "k2#0"}
+    assert scores.loc[("sbg", "k1#0"), "churn_score"] == pytest.approx(1 - (1 / 6) / (1 / 3), abs=1e-12)
+    assert scores.loc[("sbg", "k2#0"), "churn_score"] == pytest.approx(1 - 1 / 5, abs=1e-12)
+    assert scores.loc[("sbg", "k1#0"), "expected_renewals_in_holdout"] == pytest.approx(3 / 4 + 3 / 5 + 3 / 6)
+    assert scores.loc[("sbg", "k1#0"), "holdout_renewal_points"] == 3 and scores.loc[("sbg", "k2#0"), "renewals_in_holdout"] == 1
+    assert not scores.loc[("sbg", "k1#0"), "has_lapsed_in_holdout"] and scores.loc[("sbg", "k2#0"), "has_lapsed_in_holdout"]
+    # constant rate: 1 lapse (k3) in 2 + 0 + 2 renewal attempts of the calibration contracts
+    assert scores.loc[("contract_constant_rate", "k2#0"), "churn_score"] == pytest.approx(1 - 0.75 ** 4)
+    assert scores.loc[("contract_tenure", "k1#0"), "churn_score"] == -2
+    tracking = RETENTION.model(FakeDbt({"int_subscription_holdout_scores": con.from_df(contract_scores(con)),
+                                        "int_customer_clv_fits": con.from_df(pd.DataFrame({
+                                            "model": ["sbg_month"], "period": ["calibration"], "status": ["fitted"],
+                                            "message": [""], "alpha": [1.0], "beta": [1.0], "log_likelihood": [-1.0],
+                                            "customers": [3], "rows_fitted": [1], "iterations": [1]}))}), None)
+    tracking = tracking.set_index("renewal_point")
+    assert list(tracking["contracts_at_risk"]) == [2, 2, 2, 1]
+    assert tracking.loc[1, "projected_active"] == pytest.approx(3 / 4 + 1 / 2)
+    assert list(tracking["actual_active"]) == [2, 1, 1, 0]
+    assert tracking.loc[4, "projected_active"] == pytest.approx(1 / 5)

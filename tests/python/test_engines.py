@@ -275,7 +275,8 @@ def test_spark_python_models_bring_no_customer_rows_to_the_driver(spark_build):
     grouped = summary.aggregate("x, t_x, t_age, count(*) as weight", "x, t_x, t_age").fetchnumpy()
     assert 0 < len(grouped["weight"]) < customers and grouped["weight"].sum() == customers
 
-    assert set(DRIVER_COLLECTS) == {"int_customer_clv_recalibration", "int_customer_clv_model_comparison"}
+    assert set(DRIVER_COLLECTS) == {"int_customer_clv_recalibration", "int_customer_clv_model_comparison",
+                                    "int_subscription_holdout_scores", "int_subscription_retention_tracking"}
     collected = spark_build["meter"].rows
     python_models = {path.stem for path in PROJECT_DIR.glob("models/**/*.py")}
     assert set(collected) == python_models

@@ -5,8 +5,10 @@ model Gamma-Gamma are fitted on the non-contractual summary at the as-of date ('
 int_customer_clv_summary) and at the end of the calibration period ('calibration',
 int_customer_clv_calibration), which int_customer_clv_holdout_scores scores against the holdout.
 The shifted-beta-geometric model of contract renewals is fitted per billing interval ('sbg_month',
-'sbg_year') on the subscription contracts at the as-of date (int_subscription_contracts), from
-survivor counts by cohort of renewal points faced. The numerics are the package customer_value
+'sbg_year') on the subscription contracts at the as-of date ('full', int_subscription_contracts) and
+at the end of the calibration period ('calibration', int_subscription_contracts_calibration, which
+int_subscription_holdout_scores projects through the holdout), from survivor counts by cohort of
+renewal points faced. The numerics are the package customer_value
 (src/, on sys.path through the profile's module_paths); customers with equal summaries are grouped
 in the database and fitted as one weighted row. A fit that cannot be made (too few repeat
 customers, no convergence, q <= 1 for Gamma-Gamma, nobody cancelled for sBG) is a row with status
@@ -89,12 +91,12 @@ def survivor_cohorts(contracts: pd.DataFrame) -> list[np.ndarray]:
 CONTRACT_GROUPS = "billing_interval, renewal_points, is_active, renewals"
 
 
-def _sbg_row(interval: str, contracts: pd.DataFrame) -> dict:
+def _sbg_row(interval: str, contracts: pd.DataFrame, period: str = "full") -> dict:
     from customer_value import FitError, fit_sbg
 
     chosen = contracts[contracts["billing_interval"] == interval]
     cohorts = survivor_cohorts(chosen)
-    row = {"model": f"sbg_{interval}", "period": "full", "time_unit": interval,
+    row = {"model": f"sbg_{interval}", "period": period, "time_unit": interval,
            "customers": int(sum(c[0] for c in cohorts))}
     if not cohorts:
         return {**row, "status": "failed", "message": "no contract has faced a renewal yet"}
@@ -115,9 +117,11 @@ def model(dbt, session):
     for period, relation in periods.items():
         rows.extend(_purchase_row(name, period, relation) for name in PURCHASE_MODELS)
         rows.append(_gamma_gamma_row(period, relation))
-    contracts = dbt.ref("int_subscription_contracts").aggregate(
-        f"{CONTRACT_GROUPS}, count(*) as weight", CONTRACT_GROUPS).df()
-    rows.extend(_sbg_row(interval, contracts) for interval in ("month", "year"))
+    contracts = {"full": dbt.ref("int_subscription_contracts"),
+                 "calibration": dbt.ref("int_subscription_contracts_calibration")}
+    for period, relation in contracts.items():
+        spells = relation.aggregate(f"{CONTRACT_GROUPS}, count(*) as weight", CONTRACT_GROUPS).df()
+        rows.extend(_sbg_row(interval, spells, period) for interval in ("month", "year"))
     frame = pd.DataFrame(rows).reindex(columns=COLUMNS)
     for column in ("model", "period", "status", "message", "time_unit"):
         frame[column] = frame[column].fillna("").astype(str)

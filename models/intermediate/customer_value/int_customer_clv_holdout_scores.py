@@ -11,7 +11,9 @@ calibration Gamma-Gamma fit, undiscounted); the naive baselines sit beside them 
 - 'rule': the customer-intelligence service's rule-of-thumb churn probability (seed 001).
 Each model's probability is also scored recalibrated ('<model>_recalibrated'): mapped by the
 logistic map learned on the inner split of the calibration period (int_customer_clv_recalibration,
-period 'calibration'); its purchases and value are the model's own. A model whose calibration fit
+period 'calibration'), and stacked ('<model>_stacked'): mapped with the customer's recency and repeat
+count by the stacked map learned on the same inner split, so its weights never see the holdout; their
+purchases and value are the model's own. A model whose calibration fit
 (or map) failed has no rows. int_customer_clv_model_comparison scores them.
 """
 
@@ -33,12 +35,12 @@ def fitted(fits: pd.DataFrame, model: str, period: str):
     return None if row.empty else fit_from_row(row.iloc[0])
 
 
-def recalibration_map(maps: pd.DataFrame, model: str, period: str):
-    """The logistic map of a 'fitted' row of int_customer_clv_recalibration, or None."""
-    from customer_value.recalibration import LogisticMap
+def learned_maps(maps: pd.DataFrame, model: str, period: str) -> dict:
+    """{score suffix: map(p, x, t_x, T)} of the 'fitted' rows of int_customer_clv_recalibration."""
+    from customer_value import MAP_SUFFIXES, map_from_row
 
-    row = maps[(maps["model"] == model) & (maps["period"] == period) & (maps["status"] == "fitted")]
-    return None if row.empty else LogisticMap(float(row.iloc[0]["intercept"]), float(row.iloc[0]["slope"]))
+    rows = maps[(maps["model"] == model) & (maps["period"] == period) & (maps["status"] == "fitted")]
+    return {MAP_SUFFIXES[row["method"]]: map_from_row(row) for _, row in rows.sort_values("method").iterrows()}
 
 
 def population_value(gamma_gamma, x, zbar) -> np.ndarray:
@@ -63,7 +65,7 @@ def parameters(dbt) -> dict:
     for name in PURCHASE_MODELS:
         fit = fitted(fits, name, "calibration")
         if fit is not None:
-            models.append((name, fit, recalibration_map(maps, name, "calibration")))
+            models.append((name, fit, learned_maps(maps, name, "calibration")))
     return {"models": models, "gamma_gamma": fitted(fits, "gamma_gamma", "calibration")}
 
 
@@ -79,7 +81,7 @@ def score(calibration: pd.DataFrame, params: dict) -> pd.DataFrame:
     value = population_value(gamma_gamma, x, zbar) if gamma_gamma is not None and len(x) else None
 
     parts = []
-    for name, fit, mapping in params["models"]:
+    for name, fit, maps in params["models"]:
         if not len(x):
             continue
         purchases = churn.expected_purchases(fit, horizon, x, t_x, age)
@@ -87,9 +89,9 @@ def score(calibration: pd.DataFrame, params: dict) -> pd.DataFrame:
         predicted_value = purchases * value if value is not None else np.nan
         parts.append(facts.assign(score_name=name, score_kind="model", is_probability=True, churn_score=probability,
                                   predicted_purchases=purchases, predicted_value=predicted_value))
-        if mapping is not None:
-            parts.append(facts.assign(score_name=f"{name}_recalibrated", score_kind="model", is_probability=True,
-                                      churn_score=mapping(probability), predicted_purchases=purchases,
+        for suffix, mapping in maps.items():
+            parts.append(facts.assign(score_name=f"{name}{suffix}", score_kind="model", is_probability=True,
+                                      churn_score=mapping(probability, x, t_x, age), predicted_purchases=purchases,
                                       predicted_value=predicted_value))
     rate = calibration["last_year_purchases"].to_numpy(float) / 365.0
     baselines = {

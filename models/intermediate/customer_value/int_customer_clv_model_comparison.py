@@ -1,7 +1,9 @@
 """Each churn score against the holdout, and the purchase model chosen by that evidence.
 
 One row per score of int_customer_clv_holdout_scores (the three purchase models, each also
-recalibrated, and the naive baselines), scored against "no purchase in the holdout" (package customer_value.metrics): AUC (any
+recalibrated and stacked, and the naive baselines; and the subscription contracts' sBG projection
+and its baselines, score_kind 'contract_model' / 'contract_baseline', from
+int_subscription_holdout_scores, scored against "lapsed in the holdout", never chosen), scored against "no purchase in the holdout" (package customer_value.metrics): AUC (any
 ranking), and for probabilities the Brier score, log-loss, mean absolute calibration error over
 deciles, mean predicted against observed rate; for the models the predicted against actual holdout
 purchases. A purchase model whose calibration fit failed is a row with status 'failed'.
@@ -41,8 +43,31 @@ def _score(group: pd.DataFrame) -> dict:
     return row
 
 
+def contract_rows(contracts: pd.DataFrame, fits: pd.DataFrame) -> list[dict]:
+    """The subscription contracts' scores of "lapsed in the holdout" (int_subscription_holdout_scores):
+    'sbg' (score_kind 'contract_model', or its failure) and the contract baselines ('contract_baseline');
+    their purchase columns count renewals. Never part of the purchase-model choice."""
+    renamed = contracts.rename(columns={"has_lapsed_in_holdout": "has_no_holdout_purchase",
+                                        "renewals_in_holdout": "holdout_purchases",
+                                        "expected_renewals_in_holdout": "predicted_purchases"})
+    renamed = renamed.sort_values(["score_name", "contract_id"], ignore_index=True)
+    rows = []
+    fitted = fits[fits["model"].str.startswith("sbg_") & (fits["period"] == "calibration")]
+    failed = fitted[fitted["status"] != "fitted"]
+    if len(renamed) and (renamed["score_name"] == "sbg").sum() == 0:
+        reason = "; ".join(f"{row.model}: {row.message}" for row in failed.itertuples()) or "no contract scored"
+        rows.append({"score_name": "sbg", "score_kind": "contract_model", "status": "failed", "message": reason})
+    for name, group in renamed.groupby("score_name", sort=True):
+        kind = "contract_model" if name == "sbg" else "contract_baseline"
+        message = ("per contract active at the end of calibration; outcome: lapsed in the holdout"
+                   + ("" if name != "sbg" or failed.empty else f"; not fitted: {', '.join(failed['model'])}"))
+        rows.append({"score_name": name, "score_kind": kind, "status": "fitted" if kind == "contract_model" else "score",
+                     "message": message, **_score(group)})
+    return rows
+
+
 def model(dbt, session):
-    from customer_value import churn
+    from customer_value import MAP_SUFFIXES, churn
 
     dbt.config(materialized="table", tags=["python_model"])
     scores = dbt.ref("int_customer_clv_holdout_scores").df().sort_values(["score_name", "customer_id"],
@@ -54,15 +79,16 @@ def model(dbt, session):
         fit = fits[(fits["model"] == name) & (fits["period"] == "calibration")]
         status = fit["status"].iloc[0] if len(fit) else "failed"
         message = fit["message"].iloc[0] if len(fit) else "not fitted"
-        mapped = maps[(maps["model"] == name) & (maps["period"] == "calibration")]
-        if status != "fitted":
-            map_status, map_message = status, message
-        elif mapped.empty:
-            map_status, map_message = "failed", "no recalibration map"
-        else:
-            map_status, map_message = mapped["status"].iloc[0], mapped["message"].iloc[0]
-        for score_name, score_status, score_message in ((name, status, message),
-                                                         (f"{name}_recalibrated", map_status, map_message)):
+        variants = [(name, status, message)]
+        for method, suffix in MAP_SUFFIXES.items():
+            mapped = maps[(maps["model"] == name) & (maps["period"] == "calibration") & (maps["method"] == method)]
+            if status != "fitted":
+                variants.append((f"{name}{suffix}", status, message))
+            elif mapped.empty:
+                variants.append((f"{name}{suffix}", "failed", f"no {method} map"))
+            else:
+                variants.append((f"{name}{suffix}", mapped["status"].iloc[0], mapped["message"].iloc[0]))
+        for score_name, score_status, score_message in variants:
             group = scores[scores["score_name"] == score_name]
             row = {"score_name": score_name, "score_kind": "model", "status": score_status, "message": score_message}
             if score_status == "fitted" and len(group):
@@ -72,6 +98,7 @@ def model(dbt, session):
         kind = "probability" if bool(group["is_probability"].iloc[0]) else "ranking only"
         rows.append({"score_name": name, "score_kind": "baseline", "status": "score", "message": kind,
                      **_score(group)})
+    rows.extend(contract_rows(dbt.ref("int_subscription_holdout_scores").df(), fits))
     frame = pd.DataFrame(rows).reindex(columns=[
         "score_name", "score_kind", "status", "message", "customers", "observed_no_purchase_rate",
         "mean_predicted_no_purchase", "auc", "brier_score", "log_loss", "calibration_error",

@@ -8,7 +8,11 @@ the period's end less inner_days (int_customer_clv_inner_summary) and its P(no p
 inner_days) regressed on what the customers did in those last days. One row per purchase model
 and period: 'calibration' (applied to the calibration fit and scored on the holdout,
 int_customer_clv_holdout_scores) and 'full' (applied to the customers' scores when the holdout
-chose the recalibrated model, int_customer_clv_scores). A map that cannot be learned is 'failed'.
+chose the recalibrated model, int_customer_clv_scores). A second map per model and period, method
+'stacked', also weighs the customer's recency and repeat count
+(customer_value.recalibration.inner_split_stacking): p' = expit(intercept + slope logit(p)
++ recency_coefficient log(1 + days since the last purchase) + repeat_coefficient log(1 + x)), its
+weights learned on the same inner split. A map that cannot be learned is 'failed'.
 """
 
 from __future__ import annotations
@@ -16,17 +20,21 @@ from __future__ import annotations
 import pandas as pd
 
 PURCHASE_MODELS = ("bg_nbd", "mbg_nbd", "pareto_nbd")
-COLUMNS = ["model", "period", "status", "message", "method", "intercept", "slope", "inner_days", "inner_customers",
-           "inner_mean_predicted", "inner_observed_rate"]
+METHODS = ("logistic", "stacked")
+COLUMNS = ["model", "period", "status", "message", "method", "intercept", "slope", "recency_coefficient",
+           "repeat_coefficient", "inner_days", "inner_customers", "inner_mean_predicted", "inner_observed_rate"]
 
 
-def learn(model: str, inner: pd.DataFrame):
-    """The Recalibration of `model` on an inner summary (customer_id order), or raises."""
-    from customer_value.recalibration import inner_split_recalibration
+def learn(model: str, method: str, inner: pd.DataFrame):
+    """The Recalibration ('logistic') or Stacking ('stacked') of `model` on an inner summary
+    (customer_id order), or raises."""
+    from customer_value.recalibration import inner_split_recalibration, inner_split_stacking
 
-    return inner_split_recalibration(model, inner["x"].to_numpy(float), inner["t_x"].to_numpy(float),
-                                     inner["t_age"].to_numpy(float), float(inner["inner_days"].iloc[0]),
-                                     inner["has_no_inner_purchase"].to_numpy(bool), "logistic")
+    summary = (inner["x"].to_numpy(float), inner["t_x"].to_numpy(float), inner["t_age"].to_numpy(float),
+               float(inner["inner_days"].iloc[0]), inner["has_no_inner_purchase"].to_numpy(bool))
+    if method == "stacked":
+        return inner_split_stacking(model, *summary)
+    return inner_split_recalibration(model, *summary, "logistic")
 
 
 def model(dbt, session):
@@ -36,22 +44,25 @@ def model(dbt, session):
     for period in ("calibration", "full"):
         inner = summary[summary["period"] == period]
         for name in PURCHASE_MODELS:
-            row = {"model": name, "period": period, "method": "logistic", "inner_customers": len(inner),
-                   "inner_days": int(inner["inner_days"].iloc[0]) if len(inner) else None}
-            try:
-                if len(inner) == 0:
-                    raise ValueError("no customer in the inner split")
-                learned = learn(name, inner)
-            except Exception as error:  # a map that cannot be learned is reported, the raw model stays
-                rows.append({**row, "status": "failed", "message": str(error) or type(error).__name__})
-                continue
-            rows.append({**row, "status": "fitted", "message": "", "intercept": learned.map.intercept,
-                         "slope": learned.map.slope, "inner_mean_predicted": learned.inner_mean_predicted,
-                         "inner_observed_rate": learned.inner_observed_rate})
+            for method in METHODS:
+                row = {"model": name, "period": period, "method": method, "inner_customers": len(inner),
+                       "inner_days": int(inner["inner_days"].iloc[0]) if len(inner) else None}
+                try:
+                    if len(inner) == 0:
+                        raise ValueError("no customer in the inner split")
+                    learned = learn(name, method, inner)
+                except Exception as error:  # a map that cannot be learned is reported, the raw model stays
+                    rows.append({**row, "status": "failed", "message": str(error) or type(error).__name__})
+                    continue
+                rows.append({**row, "status": "fitted", "message": "",
+                             **{key: getattr(learned.map, key, None) for key in COLUMNS[5:9]},
+                             "inner_mean_predicted": learned.inner_mean_predicted,
+                             "inner_observed_rate": learned.inner_observed_rate})
     frame = pd.DataFrame(rows).reindex(columns=COLUMNS)
     for column in ("model", "period", "status", "message", "method"):
         frame[column] = frame[column].fillna("").astype(str)
-    for column in ("intercept", "slope", "inner_mean_predicted", "inner_observed_rate"):
+    for column in ("intercept", "slope", "recency_coefficient", "repeat_coefficient", "inner_mean_predicted",
+                   "inner_observed_rate"):
         frame[column] = frame[column].astype(float)
     for column in ("inner_days", "inner_customers"):
         frame[column] = frame[column].astype("Int64")

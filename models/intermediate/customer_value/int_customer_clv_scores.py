@@ -2,10 +2,10 @@
 
 Per customer of int_customer_clv_summary (purchases that are not subscription payments): the
 purchase model chosen on the holdout (int_customer_clv_model_comparison, best model_rank whose
-'full' fit in int_customer_clv_fits succeeded, and for a '<model>_recalibrated' choice whose 'full'
-map in int_customer_clv_recalibration was learned; without a holdout choice the first fitted of
+'full' fit in int_customer_clv_fits succeeded, and for a '<model>_recalibrated' or '<model>_stacked'
+choice whose 'full' map in int_customer_clv_recalibration was learned; without a holdout choice the first fitted of
 bg_nbd, pareto_nbd, mbg_nbd) gives P(alive), the probability of no purchase in the next var
-churn_horizon_days (the churn probability; recalibrated when the choice is), expected purchases in the next 90 and 365 days; the
+churn_horizon_days (the churn probability; mapped when the choice is), expected purchases in the next 90 and 365 days; the
 Gamma-Gamma fit the expected value of a purchase (the population mean p*gamma/(q-1) without a usable
 repeat value); and CLV = sum over the next var clv_horizon_months months of expected value x
 expected purchases in the month, discounted at var clv_monthly_discount_rate a month.
@@ -31,14 +31,19 @@ def _fitted(fits: pd.DataFrame, model: str):
     return None if row.empty else fit_from_row(row.iloc[0])
 
 
-RECALIBRATED = "_recalibrated"
+def _split(candidate: str, maps: pd.DataFrame):
+    """(model, map(p, x, t_x, T)) of a candidate score name: the identity for a plain model, the
+    'full' map of int_customer_clv_recalibration for '<model>_recalibrated' / '<model>_stacked'
+    (None when that map was not learned)."""
+    from customer_value import MAP_SUFFIXES, map_from_row
 
-
-def _recalibration(maps: pd.DataFrame, model: str):
-    from customer_value.recalibration import LogisticMap
-
-    row = maps[(maps["model"] == model) & (maps["period"] == "full") & (maps["status"] == "fitted")]
-    return None if row.empty else LogisticMap(float(row.iloc[0]["intercept"]), float(row.iloc[0]["slope"]))
+    for method, suffix in MAP_SUFFIXES.items():
+        if candidate.endswith(suffix):
+            base = candidate.removesuffix(suffix)
+            row = maps[(maps["model"] == base) & (maps["period"] == "full") & (maps["method"] == method)
+                       & (maps["status"] == "fitted")]
+            return base, None if row.empty else map_from_row(row.iloc[0])
+    return candidate, (lambda p, x, t_x, T: p)
 
 
 def candidates(comparison: pd.DataFrame) -> list[str]:
@@ -74,9 +79,8 @@ def parameters(dbt) -> dict:
     maps = dbt.ref("int_customer_clv_recalibration").df()
     chosen = None
     for candidate in candidates(comparison):
-        base = candidate.removesuffix(RECALIBRATED)
+        base, mapping = _split(candidate, maps)
         fit = _fitted(fits, base)
-        mapping = _recalibration(maps, base) if candidate.endswith(RECALIBRATED) else _identity
         if fit is not None and mapping is not None:
             chosen = (candidate, base, fit, mapping)
             break
@@ -85,10 +89,6 @@ def parameters(dbt) -> dict:
             "discount_rate": float(dbt.config.get("monthly_discount_rate")),
             "churn_days": float(dbt.config.get("churn_horizon_days")),
             "chosen": chosen, "gamma_gamma": None if gg_row.empty else fit_from_row(gg_row.iloc[0])}
-
-
-def _identity(p):
-    return p
 
 
 def score(summary: pd.DataFrame, params: dict) -> pd.DataFrame:
@@ -107,7 +107,8 @@ def score(summary: pd.DataFrame, params: dict) -> pd.DataFrame:
     candidate, name, fit, mapping = params["chosen"]
     out["purchase_model"] = candidate
     out["p_alive"] = churn.p_alive(fit, x, t_x, age)
-    out["p_no_purchase_in_horizon"] = mapping(churn.prob_no_purchase(fit, params["churn_days"], x, t_x, age))
+    out["p_no_purchase_in_horizon"] = mapping(churn.prob_no_purchase(fit, params["churn_days"], x, t_x, age),
+                                              x, t_x, age)
     out["expected_purchases_90d"] = churn.expected_purchases(fit, 90.0, x, t_x, age)
     out["expected_purchases_365d"] = churn.expected_purchases(fit, 365.0, x, t_x, age)
     gamma_gamma = params["gamma_gamma"]

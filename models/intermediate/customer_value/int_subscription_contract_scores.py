@@ -1,7 +1,7 @@
 """Project every subscription contract with the shifted-beta-geometric model (docs/customer-value.md).
 
 Per contract spell of int_subscription_contracts, with the sBG fit of its billing interval
-(int_customer_clv_fits, 'sbg_month' or 'sbg_year'). An active contract that has made n renewals
+(int_customer_clv_fits, 'sbg_month' or 'sbg_year', period 'full'). An active contract that has made n renewals
 survives the next k renewal points with probability S(n+k)/S(n):
 - contract_churn_probability: 1 - S(n+H)/S(n), H the renewal points in the next var
   churn_horizon_days (whole billing intervals); a lapsed contract has churned (1, observed);
@@ -26,18 +26,14 @@ PER_ROW_INPUT = "int_subscription_contracts"
 
 
 def parameters(dbt) -> dict:
-    from customer_value import SbgFit
+    from customer_value import sbg_fit_from_row
 
     fits = dbt.ref("int_customer_clv_fits").df()
     interval_fits = {}
     for interval in MONTHS_PER_INTERVAL:
-        row = fits[(fits["model"] == f"sbg_{interval}") & (fits["status"] == "fitted")]
+        row = fits[(fits["model"] == f"sbg_{interval}") & (fits["period"] == "full") & (fits["status"] == "fitted")]
         if not row.empty:
-            interval_fits[interval] = SbgFit(
-                alpha=float(row.iloc[0]["alpha"]), beta=float(row.iloc[0]["beta"]),
-                log_likelihood=float(row.iloc[0]["log_likelihood"]), customers=int(row.iloc[0]["customers"]),
-                periods=int(row.iloc[0]["rows_fitted"]), iterations=int(row.iloc[0]["iterations"]),
-                converged=True, seconds=0.0, message="")
+            interval_fits[interval] = sbg_fit_from_row(row.iloc[0])
     return {"horizon_months": int(dbt.config.get("horizon_months")),
             "discount_rate": float(dbt.config.get("monthly_discount_rate")),
             "churn_days": float(dbt.config.get("churn_horizon_days")), "fits": interval_fits}

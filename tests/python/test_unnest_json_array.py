@@ -81,7 +81,7 @@ def test_postgres(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pgserver = pytest.importorskip("pgserver")
     import psycopg2
 
-    from local_postgres import create_database, environment
+    from warehouse_tools.local_postgres import create_database, environment
 
     # pgserver runs the server as its own OS user when started by root: pytest's folders are private
     folder = Path(tempfile.mkdtemp(prefix="unnest-pg-"))

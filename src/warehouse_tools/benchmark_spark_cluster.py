@@ -76,6 +76,7 @@ def _generate(spark, customers: int) -> None:
                                       "cast(0 as bigint) as renewal_points, true as is_active, "
                                       "cast(0 as bigint) as renewals, 0d as mean_payment_value where false",
     }
+    small["int_subscription_contracts_calibration"] = small["int_subscription_contracts"]
     for name, query in small.items():
         spark.sql(f"drop table if exists {SCHEMA}.{name}")
         spark.sql(f"create table {SCHEMA}.{name} using parquet as {query}")
@@ -154,7 +155,7 @@ def measure(spark, customers: int) -> dict:
     generated = time.perf_counter() - started
     manifest = _manifest(["int_customer_clv_summary", "int_customer_clv_calibration", "int_partner_customers",
                           "int_customer_clv_model_comparison", "int_customer_clv_recalibration",
-                          "int_subscription_contracts", "int_customer_clv_fits"])
+                          "int_subscription_contracts", "int_subscription_contracts_calibration", "int_customer_clv_fits"])
     cluster = _run_cluster(spark, manifest)
     driver = _run_driver(spark, manifest)
     return {"generate_seconds": generated, "cluster": cluster, "driver": driver, "max_clv_difference": _check_equal(spark)}

@@ -38,7 +38,9 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from warehouse_tools import source_registry
 from warehouse_tools.project import ROOT
+
 PYTHON_TAG = "python_model"
 ENGINES = ("spark", "postgres")
 
@@ -97,6 +99,7 @@ def build(target: str, dbt_options: Sequence[str] = (), log: Callable[[str], Non
         paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
         if str(ROOT / "src") not in paths:
             os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), *filter(None, paths)])
+    source_registry.write(ROOT)  # what make does before dbt: the registry macro from the sources' YAML
     options = ["--target", target, *dbt_options]
     selection = step_args(engine)
     timings = {}

@@ -87,35 +87,23 @@ def land(data_set: str, raw_dir: Path) -> int:
 
 
 def build(raw_dir: Path, duckdb_path: Path) -> None:
-    from dbt.cli.main import dbtRunner
+    from warehouse_tools.dbt_inprocess import run_dbt
 
     # CDNOW has no partners: a one-off secret lets the build write (unused) partner keys on data that is not the
     # demo's, which refuses the demo secret (docs/privacy.md); a secret already set is kept
     # (set for this build only, and restored: tests call this in their own process)
     settings = {"PARTNER_HASH_SECRET": os.environ.get("PARTNER_HASH_SECRET") or secrets.token_hex(32),
-                "RAW_DATA_DIR": str(raw_dir), "DUCKDB_PATH": str(duckdb_path)}
+                "RAW_DATA_DIR": str(raw_dir)}
     previous = {name: os.environ.get(name) for name in settings}
     os.environ.update(settings)
-    work = duckdb_path.parent / "dbt"
-    args = ["build", "--vars", yaml.safe_dump(DBT_VARS), "--project-dir", str(ROOT), "--profiles-dir", str(ROOT),
-            "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
     try:
-        result = dbtRunner().invoke(args)
+        run_dbt(["build", "--vars", yaml.safe_dump(DBT_VARS)], duckdb_path)
     finally:
         for name, value in previous.items():
             if value is None:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-    # dbt-duckdb keeps its connection open in this process: close it before the file is read again
-    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-
-    with DuckDBConnectionManager._LOCK:
-        if DuckDBConnectionManager._ENV is not None:
-            DuckDBConnectionManager._ENV.close()
-            DuckDBConnectionManager._ENV = None
-    if not result.success:
-        raise RuntimeError(f"dbt build on CDNOW failed: {result.exception!r}")
 
 
 def results(duckdb_path: Path) -> dict:

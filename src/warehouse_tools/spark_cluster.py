@@ -210,7 +210,7 @@ def _alive(pid: int) -> bool:
 def read_cluster(work_dir: Path) -> Cluster:
     pid_file = work_dir.resolve() / "cluster" / "pids"
     if not pid_file.exists():
-        raise ClusterError(f"{pid_file}: no cluster recorded (start one with `spark_cluster.py start`)")
+        raise ClusterError(f"{pid_file}: no cluster recorded (start one with `warehouse spark-cluster start`)")
     pids, ports = {}, (0, 0)
     for line in pid_file.read_text().splitlines():
         name, *values = line.split()

@@ -30,13 +30,13 @@ import pyarrow as pa
 PER_CUSTOMER_COLUMNS = ("customer_id", "contract_id")
 # Models that still read per-customer tables into the driver (not yet moved to the cluster), with the
 # tables they read: the inner-split recalibration fits and regresses on customer rows, the model
-# comparison ranks every customer's scores (AUC), and the subscription holdout validation matches each
+# comparison ranks every customer's and every contract's scores (AUC), and the subscription holdout validation matches each
 # contract at the end of calibration with its state at the as-of date and tracks the matched contracts'
 # renewals (one row per subscription contract, a small share of the customers). Listed here so that a
 # test sees exactly these and no other.
 DRIVER_COLLECTS = {
     "int_customer_clv_recalibration": ("int_customer_clv_inner_summary",),
-    "int_customer_clv_model_comparison": ("int_customer_clv_holdout_scores",),
+    "int_customer_clv_model_comparison": ("int_customer_clv_holdout_scores", "int_subscription_holdout_scores"),
     "int_subscription_holdout_scores": ("int_subscription_contracts_calibration", "int_subscription_contracts"),
     "int_subscription_retention_tracking": ("int_subscription_holdout_scores",),
 }

@@ -73,10 +73,10 @@ def test_a_per_customer_table_reaches_the_driver_only_grouped(summary_connection
     grouped = summary.aggregate("x, count(*) as weight", "x").order("x").fetchnumpy()
     assert grouped["weight"].sum() == 3000 and len(grouped["x"]) < 100
     assert meter.rows == {"int_customer_clv_scores": len(grouped["x"])}
-    # the two models still listed may read their one table, and only that one
+    # the models still listed may read their tables, and only those
     assert DRIVER_COLLECTS == {
         "int_customer_clv_recalibration": ("int_customer_clv_inner_summary",),
-        "int_customer_clv_model_comparison": ("int_customer_clv_holdout_scores",),
+        "int_customer_clv_model_comparison": ("int_customer_clv_holdout_scores", "int_subscription_holdout_scores"),
         "int_subscription_holdout_scores": ("int_subscription_contracts_calibration", "int_subscription_contracts"),
         "int_subscription_retention_tracking": ("int_subscription_holdout_scores",)}
     with pytest.raises(PerCustomerCollect):

@@ -9,7 +9,7 @@ The shifted-beta-geometric model of contract renewals is fitted per billing inte
 at the end of the calibration period ('calibration', int_subscription_contracts_calibration, which
 int_subscription_holdout_scores projects through the holdout), from survivor counts by cohort of
 renewal points faced. The numerics are the package customer_value
-(src/, on sys.path through the profile's module_paths); customers with equal summaries are grouped
+(src/customer_value, installed into the virtual environment by make install); customers with equal summaries are grouped
 in the database and fitted as one weighted row. A fit that cannot be made (too few repeat
 customers, no convergence, q <= 1 for Gamma-Gamma, nobody cancelled for sBG) is a row with status
 'failed' and its reason; the scores then fall back to the heuristic and say so.

@@ -283,7 +283,18 @@ def test_spark_python_models_bring_no_customer_rows_to_the_driver(spark_build):
     for model in ("int_customer_clv_scores", "int_customer_clv_holdout_scores", "int_customer_clv_holdout_tracking",
                   "int_subscription_contract_scores", "int_partner_customer_keys"):
         assert collected[model] < 100, (model, collected[model])  # small tables and parameters only
-    assert collected["int_customer_clv_fits"] < customers
+    # the fits collect exactly the grouped rows, counted here by Spark itself: per period the distinct
+    # (x, t_x, T) once for the three purchase models, the distinct (x, zbar) of repeat buyers, and the
+    # distinct contract groups
+    expected = 0
+    for summary_table, contracts_table in (("int_customer_clv_summary", "int_subscription_contracts"),
+                                           ("int_customer_clv_calibration", "int_subscription_contracts_calibration")):
+        expected += spark.sql(f"select count(distinct x, t_x, t_age) from intermediate.{summary_table}").first()[0]
+        expected += spark.sql(f"select count(distinct x, mean_repeat_value) from intermediate.{summary_table} "
+                              "where x > 0 and mean_repeat_value > 0").first()[0]
+        expected += spark.sql(f"select count(*) from (select distinct billing_interval, renewal_points, is_active, "
+                              f"renewals from intermediate.{contracts_table})").first()[0]
+    assert collected["int_customer_clv_fits"] == expected
 
 
 @pytest.mark.slow

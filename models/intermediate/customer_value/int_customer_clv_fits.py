@@ -35,10 +35,12 @@ def _grouped(relation, keys: str, where: str = "true"):
     return {name: np.asarray(values, dtype=float) for name, values in arrays.items()}
 
 
-def _purchase_row(model: str, period: str, relation) -> dict:
+def _purchase_row(model: str, period: str, relation, data: dict | None = None) -> dict:
+    """The fit row of one purchase model; `data` is the period's grouped (x, t_x, T) when the caller
+    has it already (the three models fit the same groups: collected once per period)."""
     from customer_value import FitError, churn
 
-    data = _grouped(relation, "x, t_x, t_age")
+    data = _grouped(relation, "x, t_x, t_age") if data is None else data
     row = {"model": model, "period": period, "time_unit": "day",
            "customers": int(data["weight"].sum()) if data["weight"].size else 0}
     try:
@@ -115,7 +117,8 @@ def model(dbt, session):
     rows = []
     periods = {"full": dbt.ref("int_customer_clv_summary"), "calibration": dbt.ref("int_customer_clv_calibration")}
     for period, relation in periods.items():
-        rows.extend(_purchase_row(name, period, relation) for name in PURCHASE_MODELS)
+        groups = _grouped(relation, "x, t_x, t_age")
+        rows.extend(_purchase_row(name, period, relation, groups) for name in PURCHASE_MODELS)
         rows.append(_gamma_gamma_row(period, relation))
     contracts = {"full": dbt.ref("int_subscription_contracts"),
                  "calibration": dbt.ref("int_subscription_contracts_calibration")}

@@ -46,7 +46,8 @@
 {%- endmacro %}
 
 {% macro spark__unnest_json_array(relation, json_column, path, columns) -%}
-    {#- from_json to array<string> keeps each element's JSON text; a value that is not an array is NULL -#}
+    {#- from_json to array<string> keeps each element's JSON text (an object or array; a string element
+        comes without its quotes, a JSON null as NULL); a value that is not an array is NULL -#}
     select
         {% for column in columns %}parent.{{ column }},
         {% endfor -%}

@@ -107,20 +107,3 @@ def test_postgres(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         shutil.rmtree(folder, ignore_errors=True)
     _check(rows)
 
-
-@pytest.mark.slow
-@pytest.mark.spark
-def test_spark(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Spark's form (posexplode of from_json as array<string>), compiled by dbt-spark and run in an
-    in-process session (make test-spark)."""
-    pytest.importorskip("pyspark")
-    from pyspark.sql import SparkSession
-
-    monkeypatch.setenv("SPARK_WORK_DIR", str(tmp_path / "spark"))
-    monkeypatch.setenv("SPARK_LOCAL_IP", "127.0.0.1")
-    monkeypatch.delenv("SPARK_REMOTE", raising=False)
-    result = run_dbt(["compile", "--target", "spark", "--inline", _inline_sql()], tmp_path / "unused.duckdb")
-    sql = result.result.results[0].node.compiled_code
-    spark = SparkSession.builder.getOrCreate()  # the session dbt-spark started in this process
-    rows = [tuple(row) for row in spark.sql(sql).collect()]
-    _check(rows)

@@ -72,8 +72,8 @@ def generate(rng: np.random.Generator, people: list[Person], lives: Lives) -> So
     events = _events(rng)
     starts = _event_starts(events)
     buying = [lives.of(person.person_id, STARHOUSE) for person in people]
-    caps = [max(1, int(np.sum((starts >= life.start.timestamp()) & (starts <= (life.end + WEEKS_AHEAD).timestamp()))))
-            for life in buying]
+    caps = [max(1, int(np.sum((starts >= life.start.timestamp())
+                              & (starts <= (life.end + WEEKS_AHEAD).timestamp())))) for life in buying]
     wishes = order_times(rng, buying, TICKET_TAILOR["orders"], cap=caps)
     orders = []
     owners = []

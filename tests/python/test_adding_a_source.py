@@ -243,7 +243,8 @@ def test_only_the_sources_folders_and_seed_rows_were_touched(added_source) -> No
 def test_the_build_ran_the_new_sources_tests(added_source) -> None:
     results = added_source["results"]
     # exposures and saved queries have nothing to run (no-op); everything else must pass
-    # expected: the demo's churn-model warning (docs/customer-value.md)
+    # tolerated: the churn-model warning, should the fixture's added orders tip the comparison (on the
+    # demo alone the chosen model beats the baselines: test_demo_build)
     failed = [(r.node.name, str(r.status)) for r in results
               if str(r.status) not in {"pass", "success"}
               and not (r.node.resource_type in {"exposure", "saved_query"} and str(r.status) == "no-op")

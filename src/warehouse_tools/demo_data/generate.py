@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from . import humanitix, kajabi, paypal, privacy, ticket_tailor, webshop, zoho
+from .buying import Lives
 from .identity_cases import CASES_FILE, add_identity_cases
 from .marker import clear_landing_folder, write_marker
 from .output import TRANSACTIONS_CSV, write_transactions_csv_header
@@ -30,15 +31,16 @@ def generate_demo(raw_dir: Path, truth_dir: Path, seed: int = 42, progress=print
     rng = np.random.default_rng(seed)
     factory = PeopleFactory(rng, seed)
     pop = build_population(factory, rng)
+    lives = Lives(np.random.default_rng([seed, 16]))  # who buys for how long, drawn once per person
     progress(f"people: {len(pop.everyone):,} in the pool, with their overlaps between systems")
     outputs = []
     steps = [
-        ("humanitix", lambda: humanitix.generate(rng, pop.humanitix, factory.new_phone)),
-        ("ticket_tailor", lambda: ticket_tailor.generate(rng, pop.ticket_tailor)),
-        ("kajabi", lambda: kajabi.generate(rng, pop.kajabi)),
+        ("humanitix", lambda: humanitix.generate(rng, pop.humanitix, factory.new_phone, lives)),
+        ("ticket_tailor", lambda: ticket_tailor.generate(rng, pop.ticket_tailor, lives)),
+        ("kajabi", lambda: kajabi.generate(rng, pop.kajabi, lives)),
         ("zoho", lambda: zoho.generate(rng, pop.zoho, pop.zoho_duplicates, {p.person_id for p in pop.kajabi})),
         ("paypal", lambda: paypal.generate(rng, pop.paypal)),
-        ("webshop", lambda: webshop.generate(rng, pop.webshop, pop.webshop_two_shops)),
+        ("webshop", lambda: webshop.generate(rng, pop.webshop, pop.webshop_two_shops, lives)),
         ("privacy", lambda: privacy.generate(pop.kajabi, pop.ticket_tailor, pop.humanitix)),
     ]
     assert tuple(name for name, _ in steps) == SOURCES

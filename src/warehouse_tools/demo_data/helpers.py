@@ -37,18 +37,6 @@ def iso_z(ts: datetime, millis: bool = True) -> str:
     return text + "Z"
 
 
-def counts_with_total(rng: np.random.Generator, n: int, total: int, p: float) -> np.ndarray:
-    """n positive counts (geometric with parameter p) adjusted to sum exactly to total."""
-    counts = rng.geometric(p, size=n)
-    while counts.sum() != total:
-        i = int(rng.integers(0, n))
-        if counts.sum() < total:
-            counts[i] += 1
-        elif counts[i] > 1:
-            counts[i] -= 1
-    return counts
-
-
 def exact_flags(rng: np.random.Generator, n: int, k: int) -> np.ndarray:
     """A boolean array of length n with exactly k True values at random places."""
     flags = np.zeros(n, dtype=bool)

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
+from .buying import COMEDY, Lives, spread_in_life
 from .helpers import UTC, alnum_id, exact_flags, hex_id, iso_z, random_time
 from .output import LandingFile, SourceOutput
 from .people import Person, Phone, Renderer
@@ -65,12 +66,29 @@ def _order_slots(rng: np.random.Generator, people: list[Person]) -> list[Person]
     return [slots[int(i)] for i in rng.permutation(len(slots))]
 
 
-def generate(rng: np.random.Generator, people: list[Person], new_phone: Callable[[str], Phone]) -> SourceOutput:
+def _events_by_slot(rng: np.random.Generator, slots: list[Person], is_free: np.ndarray, events: list[dict],
+                    lives: Lives) -> list[dict]:
+    """The event of every order slot, along each person's comedy buying life (buying.py): their orders'
+    times are spread over the life and each slot takes the free or paid event nearest its time."""
+    starts = {e["_id"]: datetime.fromisoformat(e["startDate"].replace("Z", "+00:00")) for e in events}
+    wishes: dict[str, list[datetime]] = {}
+    for person in slots:
+        if person.person_id not in wishes:
+            life = lives.of(person.person_id, COMEDY)
+            wishes[person.person_id] = spread_in_life(rng, life, sum(p is person for p in slots))
+    chosen = []
+    for person, free in zip(slots, is_free):
+        when = wishes[person.person_id].pop(0)
+        kind = [e for e in events if e["isFree"] == bool(free)]
+        chosen.append(min(kind, key=lambda e: (starts[e["_id"]] < when, abs(starts[e["_id"]] - when))))
+    return chosen
+
+
+def generate(rng: np.random.Generator, people: list[Person], new_phone: Callable[[str], Phone],
+             lives: Lives) -> SourceOutput:
     out = SourceOutput()
     render = Renderer(rng, "AU")
     events = _events(rng)
-    free_events = [e for e in events if e["isFree"]]
-    paid_events = [e for e in events if not e["isFree"]]
     slots = _order_slots(rng, people)
     n = len(slots)
     n_free = round(HUMANITIX["free_order_rate"] * n)
@@ -82,10 +100,11 @@ def generate(rng: np.random.Generator, people: list[Person], new_phone: Callable
     international = exact_flags(rng, n, HUMANITIX["international_orders"])
     gateways = np.array(["braintree"] * 638 + ["manual"] * 105 + ["stripe-payments"] * 3)[rng.permutation(n)]
     person_email = {p.person_id: (p.alt_email if p.alt_email and rng.random() < 0.5 else p.email) for p in people}
+    slot_events = _events_by_slot(rng, slots, is_free, events, lives)
 
     orders = []
     for i, person in enumerate(slots):
-        event = free_events[i % len(free_events)] if is_free[i] else paid_events[int(rng.integers(len(paid_events)))]
+        event = slot_events[i]
         start = datetime.fromisoformat(event["startDate"].replace("Z", "+00:00"))
         created = start - timedelta(days=float(rng.exponential(12)), hours=float(rng.uniform(0, 12)))
         qty = int(rng.choice([1, 2, 3, 4, 5, 6], p=[0.50, 0.33, 0.07, 0.05, 0.03, 0.02]))

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
+from .buying import STARHOUSE, Lives, order_times
 from .helpers import DENVER, UTC, exact_flags, random_time
 from .output import LandingFile, SourceOutput
 from .people import Person, Renderer
@@ -24,6 +25,11 @@ TRANSACTION_COLUMNS = ["ID", "Type", "Status", "Amount", "Currency", "Customer I
                        "Customer Email", "Offer ID", "Offer Title", "Coupon Used", "Payment Method", "Provider",
                        "Sales Tax", "Quantity", "Created At", "_extracted_at"]
 EXTRACTS = ("2025-06-30", "2025-11-12")
+FIRST_CHARGE, LAST_CHARGE = datetime(2020, 1, 10, tzinfo=UTC), datetime(2025, 11, 11, tzinfo=UTC)
+MONTH_DAYS = 30.4
+MONTHLY_PAYMENTS = 2136  # Antares Monthly charges from its 100 subscribers
+MAX_MONTHS = int((LAST_CHARGE - FIRST_CHARGE).days // MONTH_DAYS)
+MYSTERY_BUYERS = 95  # StarHouse Mysteries, bought once each
 
 
 def kajabi_time(ts: datetime) -> str:
@@ -49,7 +55,7 @@ def _offers(rng: np.random.Generator) -> list[dict]:
     return offers
 
 
-def generate(rng: np.random.Generator, people: list[Person]) -> SourceOutput:
+def generate(rng: np.random.Generator, people: list[Person], lives: Lives) -> SourceOutput:
     out = SourceOutput()
     render = Renderer(rng, "US")
     has_phone = exact_flags(rng, len(people), KAJABI["contacts_with_phone"])
@@ -70,7 +76,7 @@ def generate(rng: np.random.Generator, people: list[Person]) -> SourceOutput:
         out.truth.append(("kajabi__contacts", contact["ID"], person.person_id))
 
     offers = _offers(rng)
-    transactions = _transactions(rng, render, people, contact_of, offers)
+    transactions = _transactions(rng, render, people, contact_of, offers, lives)
     first_purchase: dict[str, datetime] = {}
     for tx, person_id in transactions:
         if person_id:
@@ -108,37 +114,59 @@ def generate(rng: np.random.Generator, people: list[Person]) -> SourceOutput:
     return out
 
 
+def _subscription_plan(rng: np.random.Generator, subscribers: list[Person], monthly: dict, annual_buyers: list[Person],
+                       annual: dict) -> list[tuple[Person, dict, datetime]]:
+    """Subscriptions are contracts: a monthly subscriber pays every month from sign-up until they cancel
+    (tenures lognormal, 2,136 payments from 100 subscribers; about a third still paying at the end of the
+    export); an annual member paid twice, a year apart."""
+    tenures = np.clip(np.round(rng.lognormal(np.log(14.0), 0.9, size=len(subscribers))), 1, MAX_MONTHS).astype(int)
+    while tenures.sum() != MONTHLY_PAYMENTS:  # the documented total, spread over the longer tenures
+        i = int(rng.choice(len(tenures), p=tenures / tenures.sum()))
+        if tenures.sum() < MONTHLY_PAYMENTS and tenures[i] < MAX_MONTHS:
+            tenures[i] += 1
+        elif tenures.sum() > MONTHLY_PAYMENTS and tenures[i] > 1:
+            tenures[i] -= 1
+    plan = []
+    for person, months in zip(subscribers, tenures):
+        span = timedelta(days=MONTH_DAYS * (int(months) - 1))
+        if rng.random() < 0.35:  # still paying: the last payment within the export's last month
+            first = LAST_CHARGE - span - timedelta(days=float(rng.uniform(1, MONTH_DAYS - 1)))
+        else:  # cancelled at least two months before the export
+            latest = LAST_CHARGE - span - timedelta(days=2 * MONTH_DAYS)
+            first = random_time(rng, FIRST_CHARGE, max(latest, FIRST_CHARGE + timedelta(days=1)))
+        plan += [(person, monthly, first + timedelta(days=MONTH_DAYS * k)) for k in range(int(months))]
+    for person in annual_buyers:
+        first = random_time(rng, FIRST_CHARGE, LAST_CHARGE - timedelta(days=366))
+        plan += [(person, annual, first), (person, annual, first + timedelta(days=365))]
+    return plan
+
+
 def _transactions(rng: np.random.Generator, render: Renderer, people: list[Person], contact_of: dict,
-                  offers: list[dict]) -> list[tuple[dict, str]]:
-    """4,403 transactions from 981 customers: Antares monthly payments, annual renewals, courses, refunds."""
+                  offers: list[dict], lives: Lives) -> list[tuple[dict, str]]:
+    """4,403 transactions from 981 customers: Antares monthly payments, annual renewals, courses, refunds.
+
+    Courses and StarHouse Mysteries are bought along each buyer's StarHouse buying life (buying.py);
+    subscription charges follow their contracts."""
     buyers = [people[int(i)] for i in rng.choice(len(people), size=KAJABI["customers"], replace=False)]
     monthly, annual, mysteries = offers[0], offers[1], offers[2]
-    plan: list[tuple[Person, dict]] = []
-    subscribers = buyers[:100]
-    monthly_counts = np.full(len(subscribers), 2136 // len(subscribers))
-    monthly_counts[: 2136 - int(monthly_counts.sum())] += 1
-    for person, k in zip(subscribers, monthly_counts):
-        plan += [(person, monthly)] * int(k)
-    for person in buyers[100:141]:
-        plan += [(person, annual)] * 2
-    for i in range(95):
-        plan.append((buyers[141 + i % 200], mysteries))
-    rest = KAJABI["transactions"] - len(plan) - 60  # 60 refunds below
+    plan = _subscription_plan(rng, buyers[:100], monthly, buyers[100:141], annual)
     others = buyers[141:]
-    for i in range(rest):
-        person = others[i % len(others)] if i < len(others) else others[int(rng.integers(len(others)))]
-        plan.append((person, offers[3 + int(rng.integers(0, len(offers) - 3))]))
+    purchases = KAJABI["transactions"] - len(plan) - 60  # 60 refunds below
+    times = order_times(rng, [lives.of(person.person_id, STARHOUSE) for person in others], purchases)
+    for j, (person, person_times) in enumerate(zip(others, times)):
+        mystery = int(rng.integers(len(person_times))) if j < MYSTERY_BUYERS else -1
+        for k, when in enumerate(person_times):
+            offer = mysteries if k == mystery else offers[3 + int(rng.integers(0, len(offers) - 3))]
+            plan.append((person, offer, when))
 
-    fixed_revenue = sum(float(o["Price"]) for _, o in plan if o in (monthly, annual, mysteries))
-    course_total = sum(float(o["Price"]) for _, o in plan if o not in (monthly, annual, mysteries))
+    fixed_revenue = sum(float(o["Price"]) for _, o, _ in plan if o in (monthly, annual, mysteries))
+    course_total = sum(float(o["Price"]) for _, o, _ in plan if o not in (monthly, annual, mysteries))
     course_factor = (KAJABI["revenue"] - fixed_revenue) / course_total
     rows: list[tuple[dict, str]] = []
-    start = datetime(2020, 1, 10, tzinfo=UTC)
-    for i, (person, offer) in enumerate(plan):
+    for i, (person, offer, when) in enumerate(plan):
         price = float(offer["Price"])
         if offer not in (monthly, annual, mysteries):
             price = round(price * course_factor, 2)
-        when = random_time(rng, start, datetime(2025, 11, 11, tzinfo=UTC))
         rows.append((_tx(rng, render, i, person, contact_of, offer, price, when,
                          "Subscription Charge" if offer["Payment Type"] == "subscription" else "Charge"),
                      person.person_id))

@@ -11,13 +11,15 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from .helpers import UTC, alnum_id, counts_with_total, iso_z, random_time
+from .buying import STARHOUSE, Lives, order_times
+from .helpers import UTC, alnum_id, iso_z, random_time
 from .output import LandingFile, SourceOutput
 from .people import Person, Renderer
 from .targets import TICKET_TAILOR
 
 EXTRACT_1 = datetime(2025, 6, 30, 6, 0, tzinfo=UTC)
 EXTRACT_2 = datetime(2025, 11, 15, 6, 0, tzinfo=UTC)
+WEEKS_AHEAD = timedelta(weeks=4)  # tickets for an event up to four weeks after the wish to go
 EVENT_NAMES = ["Full Moon Meditation", "Sound Healing Circle", "StarHouse Gathering", "Equinox Ceremony",
                "Breathwork Workshop", "Sacred Geometry Talk", "Winter Solstice Retreat", "Kirtan Evening"]
 
@@ -47,17 +49,37 @@ def _events(rng: np.random.Generator, n: int = 140) -> list[dict]:
     return sorted(events, key=lambda e: e["start"]["unix"])
 
 
-def generate(rng: np.random.Generator, people: list[Person]) -> SourceOutput:
+def _event_starts(events: list[dict]) -> np.ndarray:
+    return np.array([event["start"]["unix"] for event in events], dtype=np.int64)
+
+
+def _events_bought(starts: np.ndarray, times: list[datetime]) -> list[int]:
+    """The events a person bought tickets for: for each wish to go out, the next event they have no
+    ticket for yet (the last ones before it when none is left after)."""
+    taken: list[int] = []
+    for when in times:
+        free = [i for i in range(len(starts)) if i not in taken]
+        later = [i for i in free if starts[i] >= when.timestamp()]
+        taken.append(later[0] if later else free[-1])
+    return sorted(taken)
+
+
+def generate(rng: np.random.Generator, people: list[Person], lives: Lives) -> SourceOutput:
+    """Each buyer's orders follow their StarHouse buying life (buying.py): tickets for the events of
+    that life, as many as their rate gives, 4,280 in all."""
     out = SourceOutput()
     render = Renderer(rng, "US")
     events = _events(rng)
-    counts = counts_with_total(rng, len(people), TICKET_TAILOR["orders"], p=0.55)
+    starts = _event_starts(events)
+    buying = [lives.of(person.person_id, STARHOUSE) for person in people]
+    caps = [max(1, int(np.sum((starts >= life.start.timestamp())
+                              & (starts <= (life.end + WEEKS_AHEAD).timestamp())))) for life in buying]
+    wishes = order_times(rng, buying, TICKET_TAILOR["orders"], cap=caps)
     orders = []
     owners = []
-    for person, k in zip(people, counts):
+    for person, times in zip(people, wishes):
         email = person.alt_email if person.alt_email and rng.random() < 0.3 else person.email
-        chosen = sorted(rng.choice(len(events), size=int(k), replace=int(k) > len(events)))
-        for ev_idx in chosen:
+        for ev_idx in _events_bought(starts, times):
             event = events[int(ev_idx)]
             qty = int(rng.choice([1, 2, 3, 4], p=[0.62, 0.28, 0.07, 0.03]))
             value = event["default_price"]

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
+from .buying import MOBILE_DATA, Lives, draw_life, spread_in_life
 from .helpers import UTC, exact_flags, random_time, uuid_from
 from .output import LandingFile, SourceOutput
 from .people import Person, Renderer
@@ -26,6 +27,17 @@ ORDER_COLUMNS = ["id", "shop_id", "shop_customer_id", "customer_name", "customer
                  "updated_at", "_extracted_at"]
 EXTRACTED_AT = "2025-12-20T00:00:00Z"
 TRACKING_STARTED = datetime(2025, 12, 19, tzinfo=UTC) - timedelta(days=120)
+# The shops and their ids, fixed like their names: seeds/partner_assets.csv names each shop by its id
+SHOPS = [
+    ("Kofi Data Hub", "9089cad9-00f3-46e0-a01a-40ea28e6b769"),
+    ("Accra Bundles", "8489fca1-75fb-4c74-a01e-21cb5ef7251b"),
+    ("Kumasi Connect", "9a63bb78-a6df-4c9a-a786-39762bd239bf"),
+    ("Tema Data Plug", "2842d62b-2c48-4a11-a14c-4800930efcb7"),
+    ("Volta Net Shop", "6d7fde6e-2b37-447b-a61b-a6a696a55e19"),
+    ("Cape Coast Data", "fd5dc2e0-3a9c-49ef-a21b-cd1fa49e2017"),
+    ("Tamale Bytes", "51597e00-e2d0-467f-a6aa-064757dd0c54"),
+    ("Osu Data Point", "73264a2a-c358-4ab3-a62d-ddd5757e332a"),
+]
 PACKAGES = [("1GB", 10.0), ("2.5GB", 20.0), ("5GB", 45.0), ("10GB", 80.0), ("20GB", 150.0), ("50GB", 300.0)]
 
 
@@ -33,15 +45,14 @@ def pg_time(ts: datetime) -> str:
     return ts.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f") + "+00"
 
 
-def generate(rng: np.random.Generator, people: list[Person], two_shops: list[Person]) -> SourceOutput:
+def generate(rng: np.random.Generator, people: list[Person], two_shops: list[Person], lives: Lives) -> SourceOutput:
     out = SourceOutput()
     render = Renderer(rng, "GH")
     shops = []
     for i in range(WEBSHOP["shops"]):
         created = datetime(2025, 5, 1, tzinfo=UTC) + timedelta(days=7 * i)
-        name = ["Kofi Data Hub", "Accra Bundles", "Kumasi Connect", "Tema Data Plug", "Volta Net Shop",
-                "Cape Coast Data", "Tamale Bytes", "Osu Data Point"][i]
-        shops.append({"id": uuid_from(rng), "owner_id": uuid_from(rng), "name": name,
+        name, shop_id = SHOPS[i]
+        shops.append({"id": shop_id, "owner_id": uuid_from(rng), "name": name,
                       "slug": name.lower().replace(" ", "-"), "currency": "GHS", "country": "GH",
                       "created_at": pg_time(created), "updated_at": pg_time(created + timedelta(days=30)),
                       "_extracted_at": EXTRACTED_AT})
@@ -61,9 +72,15 @@ def generate(rng: np.random.Generator, people: list[Person], two_shops: list[Per
             email = render.email(person.email)
         elif r < 0.55:
             email = render.placeholder_email()
-        # repeat customers, as the dashboard counts them, bought while the app tracked customers
-        first_day = TRACKING_STARTED if is_repeat else datetime(2025, 6, 1, tzinfo=UTC)
-        times = sorted(random_time(rng, first_day, datetime(2025, 12, 19, 20, tzinfo=UTC)) for _ in range(n_orders))
+        # repeat customers, as the dashboard counts them, bought while the app tracked customers: their
+        # orders follow their buying life from then on (buying.py); one-time buyers came any time
+        if is_repeat:
+            life = lives.of(person.person_id, MOBILE_DATA)
+            if life.start < TRACKING_STARTED:
+                life = draw_life(rng, MOBILE_DATA, acquired_after=TRACKING_STARTED)
+            times = spread_in_life(rng, life, n_orders)
+        else:
+            times = [random_time(rng, datetime(2025, 6, 1, tzinfo=UTC), MOBILE_DATA.end)]
         my_orders = []
         for k, when in enumerate(times):
             package, price = PACKAGES[int(rng.choice(len(PACKAGES), p=[0.15, 0.25, 0.25, 0.2, 0.1, 0.05]))]

@@ -5,10 +5,19 @@
     Zoho writes times in the org's local time without an offset: they are read in
     var('zoho_org_timezone') and converted to UTC.
 -#}
+{{ config(
+    materialized=incremental_where_supported(),
+    unique_key='contact_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+
+{% call ingest_landing_rows('contact_id', ['updated_at', 'extracted_at', 'source_file']) %}
 with
 
 source as (
     select * from {{ source('zoho', 'contacts') }}
+    {{ landing_files_not_ingested() }}
 ),
 
 parsed as (
@@ -57,10 +66,6 @@ classified as (
                 then 'invalid_timestamp'
         end as row_quarantine_reason
     from parsed
-),
-
-ranked as (
-    {{ rank_versions('classified', 'contact_id', ['updated_at', 'extracted_at', 'source_file']) }}
 )
 
-select * from ranked
+{% endcall %}

@@ -211,7 +211,7 @@ def test_incremental_loads_equal_a_full_build_on_postgres(demo_landing, tmp_path
     server = pgserver.get_server(tmp_path / "data", cleanup_mode="stop")
     try:
         engines = []
-        for database in ("incremental", "full"):
+        for database in ("loaded_incrementally", "built_in_full"):
             create_database(server, database)
             settings = environment(server, tmp_path / "data", database)
 

@@ -10,8 +10,7 @@
 with
 
 source as (
-    select * from {{ source('humanitix', 'events') }}
-    {{ landing_files_not_ingested() }}
+    select * from {{ source('humanitix', 'events') }} {{ landing_files_not_ingested() }}
 ),
 
 lines as (

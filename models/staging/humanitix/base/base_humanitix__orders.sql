@@ -14,8 +14,7 @@
 with
 
 source as (
-    select * from {{ source('humanitix', 'orders') }}
-    {{ landing_files_not_ingested() }}
+    select * from {{ source('humanitix', 'orders') }} {{ landing_files_not_ingested() }}
 ),
 
 status_map as (

@@ -15,8 +15,7 @@
 with
 
 source as (
-    select * from {{ source('kajabi', 'contacts') }}
-    {{ landing_files_not_ingested() }}
+    select * from {{ source('kajabi', 'contacts') }} {{ landing_files_not_ingested() }}
 ),
 
 parsed as (

@@ -14,8 +14,7 @@
 with
 
 source as (
-    select * from {{ source('kajabi', 'offers') }}
-    {{ landing_files_not_ingested() }}
+    select * from {{ source('kajabi', 'offers') }} {{ landing_files_not_ingested() }}
 ),
 
 currencies as (

@@ -17,8 +17,7 @@
 with
 
 source as (
-    select * from {{ source('paypal', 'transactions') }}
-    {{ landing_files_not_ingested() }}
+    select * from {{ source('paypal', 'transactions') }} {{ landing_files_not_ingested() }}
 ),
 
 status_map as (

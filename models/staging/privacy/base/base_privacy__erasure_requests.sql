@@ -14,8 +14,7 @@
 with
 
 source as (
-    select * from {{ source('privacy', 'erasure_requests') }}
-    {{ landing_files_not_ingested() }}
+    select * from {{ source('privacy', 'erasure_requests') }} {{ landing_files_not_ingested() }}
 ),
 
 parsed as (

@@ -11,8 +11,7 @@
 with
 
 source as (
-    select * from {{ source('ticket_tailor', 'events') }}
-    {{ landing_files_not_ingested() }}
+    select * from {{ source('ticket_tailor', 'events') }} {{ landing_files_not_ingested() }}
 ),
 
 currencies as (

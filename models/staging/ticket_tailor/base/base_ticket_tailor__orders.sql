@@ -17,8 +17,7 @@
 with
 
 source as (
-    select * from {{ source('ticket_tailor', 'orders') }}
-    {{ landing_files_not_ingested() }}
+    select * from {{ source('ticket_tailor', 'orders') }} {{ landing_files_not_ingested() }}
 ),
 
 status_map as (

@@ -15,8 +15,7 @@
 with
 
 source as (
-    select * from {{ source('transactions_csv', 'transactions') }}
-    {{ landing_files_not_ingested() }}
+    select * from {{ source('transactions_csv', 'transactions') }} {{ landing_files_not_ingested() }}
 ),
 
 currencies as (

@@ -15,8 +15,7 @@
 with
 
 source as (
-    select * from {{ source('webshop', 'shop_customers') }}
-    {{ landing_files_not_ingested() }}
+    select * from {{ source('webshop', 'shop_customers') }} {{ landing_files_not_ingested() }}
 ),
 
 parsed as (

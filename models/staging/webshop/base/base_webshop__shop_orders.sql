@@ -16,8 +16,7 @@
 with
 
 source as (
-    select * from {{ source('webshop', 'shop_orders') }}
-    {{ landing_files_not_ingested() }}
+    select * from {{ source('webshop', 'shop_orders') }} {{ landing_files_not_ingested() }}
 ),
 
 status_map as (

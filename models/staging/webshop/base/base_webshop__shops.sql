@@ -16,8 +16,7 @@
 with
 
 source as (
-    select * from {{ source('webshop', 'shops') }}
-    {{ landing_files_not_ingested() }}
+    select * from {{ source('webshop', 'shops') }} {{ landing_files_not_ingested() }}
 ),
 
 currencies as (

@@ -12,12 +12,13 @@
     on_schema_change='fail',
 ) }}
 
+{%- set org_timezone = "'" ~ var('zoho_org_timezone') ~ "'" %}
+{%- set local_format = '%Y-%m-%d %H:%M:%S' %}
 {% call ingest_landing_rows('contact_id', ['updated_at', 'extracted_at', 'source_file']) %}
 with
 
 source as (
-    select * from {{ source('zoho', 'contacts') }}
-    {{ landing_files_not_ingested() }}
+    select * from {{ source('zoho', 'contacts') }} {{ landing_files_not_ingested() }}
 ),
 
 parsed as (
@@ -41,8 +42,6 @@ parsed as (
         {{ try_cast('trim(source.' ~ adapter.quote('Email Opt Out') ~ ')', 'boolean') }} as email_opt_out,
 
         -- timestamps: local org time without offset -> UTC
-        {%- set org_timezone = "'" ~ var('zoho_org_timezone') ~ "'" %}
-        {%- set local_format = '%Y-%m-%d %H:%M:%S' %}
         {{ utc_from_local('source.' ~ adapter.quote('Created Time'), local_format, org_timezone) }} as created_at,
         {{ utc_from_local('source.' ~ adapter.quote('Modified Time'), local_format, org_timezone) }} as updated_at,
         {{ utc_from_iso_text('source._extracted_at') }} as extracted_at,

@@ -23,6 +23,11 @@
         tests then see every row's raw_record (tests/python/test_ingest_once.py checks the rest). -#}
     {%- set columns = get_columns_in_query(body ~ '\nselect * from classified')
         if execute and model.resource_type != 'unit_test' else none -%}
+    {%- if execute and is_incremental()
+        and 'record_hash' not in (adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list) -%}
+        {{ exceptions.raise_compiler_error(this ~ ' was built before base models were incremental (it has no '
+            ~ 'record_hash): rebuild it once with dbt build --full-refresh --select ' ~ model.name ~ '+') }}
+    {%- endif -%}
     {%- set kept = [] -%}
     {%- for column in columns or [] if column | lower != 'raw_record' -%}
         {%- do kept.append(column) -%}

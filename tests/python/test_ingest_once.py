@@ -27,13 +27,13 @@ import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from conftest import PROJECT_DIR, DbtCommandError, run_dbt
+from conftest import PROJECT_DIR, DbtCommandError, environment, run_dbt
 from landing_accounting import count_file_rows
 
 SELECTION = ["--select", "+path:models/staging", "+audit_landing_files", "+audit_quarantined_rows",
@@ -180,20 +180,6 @@ def test_incremental_loads_equal_a_full_build_on_duckdb(demo_landing, tmp_path: 
                             raw_all, raw_dir)
 
 
-@contextlib.contextmanager
-def _environment(**values: str) -> Iterator[None]:
-    previous = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 @pytest.mark.postgres
 def test_incremental_loads_equal_a_full_build_on_postgres(demo_landing, tmp_path: Path) -> None:
     import pgserver
@@ -220,7 +206,7 @@ def test_incremental_loads_equal_a_full_build_on_postgres(demo_landing, tmp_path
                     os.chmod(folder, 0o755)
                     for name in files:
                         os.chmod(os.path.join(folder, name), 0o644)
-                with _environment(**settings, RAW_DATA_DIR=str(raw_dir)):
+                with environment(**settings, RAW_DATA_DIR=str(raw_dir)):
                     result = dbtRunner().invoke([*args, "--target", "postgres", "--project-dir", str(PROJECT_DIR),
                                                  "--profiles-dir", str(PROJECT_DIR),
                                                  "--target-path", str(tmp_path / database / "target"),

@@ -80,11 +80,18 @@
 {#-
     landing_files_not_ingested(file_column): in a base model's source CTE, the where clause that
     keeps only the rows of landing files the model has not ingested yet (on an incremental run;
-    nothing in a full build). A file is ingested once, under its name: a corrected export must land
+    nothing in a full build), with the ingested files' names written out as literals. A file is ingested once, under its name: a corrected export must land
     under a new name (docs/sources.md).
 -#}
 {% macro landing_files_not_ingested(file_column='filename') -%}
-    {%- if is_incremental() -%}
-        where {{ file_column }} not in (select distinct ingested.source_file from {{ this }} as ingested)
+    {%- if is_incremental() and execute -%}
+        {#- the names as literals, not a subquery: DuckDB then skips the ingested files while listing
+            them, instead of reading every line to compare its file name -#}
+        {%- set ingested = run_query('select distinct source_file from ' ~ this).columns[0].values() -%}
+        {%- if ingested | length > 0 -%}
+            where {{ file_column }} not in (
+                {%- for file in ingested | sort %}{{ string_literal(file) }}{% if not loop.last %}, {% endif %}{% endfor -%}
+            )
+        {%- endif -%}
     {%- endif -%}
 {%- endmacro %}

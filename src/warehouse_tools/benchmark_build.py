@@ -13,7 +13,8 @@ For each size: the scale generator (`--scale`) writes landing data into a tempor
      fraction of the full build, its test node time (data tests check only the new batch where
      configured, docs/orders.md) and the node time of its base models (base_*: the landing files parsed,
      docs/sources.md "Ingest once").
-`--project-dir` builds another checkout of the project with this script (main, to compare a branch with
+`--select` builds only part of the project both times (`--select +path:models/staging`: the base models and
+what they need, to time ingestion alone). `--project-dir` builds another checkout of the project with this script (main, to compare a branch with
 it: `git worktree add /tmp/main main`, then `--project-dir /tmp/main`).
 Prints and appends a table to docs/benchmarks.md and, between consecutive sizes, how node time grew
 in all and for the nodes that grew the most (what grows faster than the data). Figures from one run; the machine is shared, so
@@ -62,12 +63,14 @@ def floor_seconds(raw: Path) -> tuple[float, int]:
     return time.perf_counter() - started, int(rows)
 
 
-def run_dbt(raw: Path, warehouse: Path, work: Path, label: str, project: Path = ROOT) -> tuple[float, float, dict]:
+def run_dbt(raw: Path, warehouse: Path, work: Path, label: str, project: Path = ROOT,
+            select: list[str] | None = None) -> tuple[float, float, dict]:
     """`dbt build` of the checkout `project` as a child process: wall seconds, peak RSS (MiB) and run_results.json."""
     source_registry.write(project)  # what make does before dbt
     env = dict(os.environ, RAW_DATA_DIR=str(raw), DUCKDB_PATH=str(warehouse), DBT_PROFILES_DIR=str(project))
     target = work / f"target_{label}"
-    command = [str(DBT), "build", "--target-path", str(target), "--log-path", str(work / f"logs_{label}")]
+    command = [str(DBT), "build", "--target-path", str(target), "--log-path", str(work / f"logs_{label}"),
+               *(["--select", *select, "--indirect-selection", "cautious"] if select else [])]
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     last = ""
@@ -129,7 +132,7 @@ HEADER = """
 tests) as a child process; floor = DuckDB reading every landing file once in one query; layers from
 run_results.json (node times, which overlap on 2 threads); incremental = `dbt build` again after a
 new extract with 1% as many new transactions as orders; its tests = test node time of that run; its
-base models = node time of the base_* models in that run (full build's in brackets). Checkout: {project}.
+base models = node time of the base_* models in that run (full build's in brackets). Checkout: {project}.{selection}
 
 | orders | landing rows | floor | full build | x floor | rows/s | peak RSS | seeds | staging | audit | intermediate | marts | tests | heaviest models | +1% incremental | of full | its tests | its base models |
 |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|
@@ -167,6 +170,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("sizes", nargs="*", type=int, default=[100_000, 1_000_000, 10_000_000], metavar="ORDERS")
     parser.add_argument("--keep", action="store_true", help="keep the landing data and warehouses")
     parser.add_argument("--report", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--select", nargs="+", metavar="SELECTOR",
+                        help="build only these dbt selectors (both builds; tests whose parents are all "
+                        "selected), e.g. +path:models/staging")
     parser.add_argument("--project-dir", type=Path, default=ROOT,
                         help="the checkout of the project to build (default this one)")
     args = parser.parse_args(argv)
@@ -174,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     revision = subprocess.run(["git", "-C", str(project), "log", "-1", "--format=%h %s"], capture_output=True,
                               text=True).stdout.strip()[:80] or str(project)
     with args.report.open("a") as fh:
-        fh.write(HEADER.format(date=datetime.now(timezone.utc), project=f"`{revision}`"))
+        selection = f" Selection: `--select {' '.join(args.select)}`." if args.select else ""
+        fh.write(HEADER.format(date=datetime.now(timezone.utc), project=f"`{revision}`", selection=selection))
     rows: list[dict] = []
     for orders in args.sizes:
         work = Path(tempfile.mkdtemp(prefix=f"build_benchmark_{orders}_"))
@@ -184,11 +191,11 @@ def main(argv: list[str] | None = None) -> int:
             landing_rows = sum(counts.values())
             floor, floor_rows = floor_seconds(work / "raw")
             print(f"    floor: {floor:.1f} s to read {floor_rows:,} landing rows once", flush=True)
-            build, peak, results = run_dbt(work / "raw", work / "warehouse.duckdb", work, "full", project)
+            build, peak, results = run_dbt(work / "raw", work / "warehouse.duckdb", work, "full", project, args.select)
             layers, heavy = per_layer(results)
             added = add_one_percent(work / "raw", orders)
             incremental, _, incremental_results = run_dbt(work / "raw", work / "warehouse.duckdb", work, "incremental",
-                                                          project)
+                                                          project, args.select)
             incremental_tests = per_layer(incremental_results)[0]["test"]
             base, incremental_base = base_model_seconds(results), base_model_seconds(incremental_results)
             row = {"orders": orders, "landing_rows": landing_rows, "floor": floor, "build": build, "peak": peak,

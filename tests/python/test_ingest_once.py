@@ -186,7 +186,8 @@ def test_incremental_loads_equal_a_full_build_on_postgres(demo_landing, tmp_path
     import psycopg2
     from dbt.cli.main import dbtRunner
 
-    from warehouse_tools.local_postgres import create_database, environment
+    from warehouse_tools.local_postgres import create_database
+    from warehouse_tools.local_postgres import environment as postgres_settings
 
     raw_all, _ = demo_landing
     # the server reads the landing files as its own OS user: a folder it can read
@@ -199,7 +200,7 @@ def test_incremental_loads_equal_a_full_build_on_postgres(demo_landing, tmp_path
         engines = []
         for database in ("loaded_incrementally", "built_in_full"):
             create_database(server, database)
-            settings = environment(server, tmp_path / "data", database)
+            settings = postgres_settings(server, tmp_path / "data", database)
 
             def run(args: list[str], settings=settings, database=database) -> None:
                 for folder, _, files in os.walk(raw_dir):

@@ -2,9 +2,10 @@
 compared with what it did.
 
 The contracts active at the end of the calibration period, matched to the same spells at the as-of
-date (int_subscription_holdout_contracts; same contract, customer and start). Per contract: the renewals it had made (n), the renewal points it faced in the
-holdout (H, from the dates alone), the renewals it made there, and whether it lapsed (observed
-churn: a payment missed past the grace period). Scores of "lapsed in the holdout", one row each:
+date (int_subscription_holdout_contracts; same contract, customer and start). Per contract: the
+renewals it had made (n), the renewal points it faced in the holdout (H, from the dates alone), the
+renewals it made there, and whether it lapsed (observed churn: a payment missed past the grace
+period). Scores of "lapsed in the holdout", one row each:
 - 'sbg' (score_kind 'contract_model'): 1 - S(n+H)/S(n) with the sBG fit of its billing interval
   refitted on the calibration contracts (int_customer_clv_fits, period 'calibration'); expected
   renewals in the holdout sum_j S(n+j)/S(n), j = 1..H;
@@ -22,6 +23,8 @@ import pandas as pd
 COLUMNS = ["contract_id", "customer_id", "billing_interval", "score_name", "score_kind", "is_probability",
            "renewals_at_calibration", "holdout_renewal_points", "renewals_in_holdout", "churn_score",
            "expected_renewals_in_holdout", "has_lapsed_in_holdout"]
+
+
 def constant_rates(calibration) -> dict[str, float]:
     """Lapses per renewal attempt of each billing interval's calibration contracts (a relation), counted
     in the database: an active contract attempted `renewals` renewals and made them all, a lapsed one

@@ -68,10 +68,3 @@ def sbg_fit_from_row(row: Mapping):
     return SbgFit(alpha=float(row["alpha"]), beta=float(row["beta"]), log_likelihood=float(row["log_likelihood"]),
                   customers=int(row["customers"]), periods=int(row["rows_fitted"]), iterations=int(row["iterations"]),
                   converged=True, seconds=0.0, message=str(row["message"]))
-
-
-def sbg_fits(fits, period: str) -> dict:
-    """{billing interval: SbgFit} of the 'fitted' 'sbg_<interval>' rows of int_customer_clv_fits (a
-    pandas frame) for `period`."""
-    chosen = fits[fits["model"].str.startswith("sbg_") & (fits["period"] == period) & (fits["status"] == "fitted")]
-    return {row["model"][len("sbg_"):]: sbg_fit_from_row(row) for _, row in chosen.iterrows()}

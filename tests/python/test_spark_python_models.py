@@ -157,7 +157,7 @@ def _as_on_spark(module, dbt, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     for name, keys in module.GROUPED_INPUTS.items():
         shuffled = tables[name].sample(frac=1.0, random_state=3).reset_index(drop=True)
         groups = [group for _, group in shuffled.groupby(list(keys))][::-1]
-        parts = [module.summarise(name, group, params) for group in [*groups, shuffled.iloc[:0]]]
+        parts = [module.summarise(name, group, params) for group in groups] + [module.summarise(name, shuffled.iloc[:0], params)]
         summaries[name] = pa.Table.from_pandas(pd.concat(parts, ignore_index=True), preserve_index=False).to_pandas()
     return module.finish(summaries, params)
 
@@ -197,14 +197,12 @@ def test_grouped_models_summarised_per_group_equal_the_whole_table(summary_conne
             ("bg_nbd", "model", True, probability), ("bg_nbd_recalibrated", "model", True, probability ** 1.1),
             ("bg_nbd_stacked", "model", True, probability ** 0.9), ("recency", "baseline", False, -summary["x"]),
             ("rule", "baseline", True, np.full(len(summary), 0.5)))], ignore_index=True)
-    chosen = scores[scores["score_name"].isin(["bg_nbd", "recency"])].groupby("score_name").head(200)
-    contracts = chosen.rename(columns={
+    contracts = scores[scores["score_name"].isin(["bg_nbd", "recency"])].groupby("score_name").head(200).rename(columns={
         "customer_id": "contract_id", "has_no_holdout_purchase": "has_lapsed_in_holdout",
         "holdout_purchases": "renewals_in_holdout", "predicted_purchases": "expected_renewals_in_holdout"})
     contracts["score_name"] = contracts["score_name"].map({"bg_nbd": "sbg", "recency": "contract_tenure"})
     fits = pd.DataFrame({"model": ["bg_nbd", "mbg_nbd", "pareto_nbd", "sbg_month"], "period": "calibration",
-                         "status": ["fitted", "failed", "failed", "fitted"],
-                         "message": ["ok", "too few", "too few", ""]})
+                         "status": ["fitted", "failed", "failed", "fitted"], "message": ["ok", "too few", "too few", ""]})
     recalibration_maps = maps[maps["period"] == "calibration"].reset_index(drop=True)
     tables = {"int_customer_clv_holdout_scores": scores, "int_subscription_holdout_scores": contracts,
               "int_customer_clv_fits": fits, "int_customer_clv_recalibration": recalibration_maps}

@@ -98,4 +98,4 @@ def model(dbt, session):
     dbt.config(materialized="table", tags=["python_model"])
     summary = dbt.ref("int_customer_clv_inner_summary").df()
     groups = [summarise("int_customer_clv_inner_summary", group, {}) for _, group in summary.groupby("period")]
-    return finish({"int_customer_clv_inner_summary": pd.concat([*groups, _typed([])], ignore_index=True)}, {})
+    return finish({"int_customer_clv_inner_summary": pd.concat(groups, ignore_index=True) if groups else _typed([])}, {})

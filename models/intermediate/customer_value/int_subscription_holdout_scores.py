@@ -44,9 +44,11 @@ PER_ROW_INPUT = "int_subscription_holdout_contracts"
 
 def parameters(dbt) -> dict:
     """The calibration sBG fits and constant rates of the billing intervals: small tables only."""
-    from customer_value import sbg_fits
+    from customer_value import sbg_fit_from_row
 
-    return {"fits": sbg_fits(dbt.ref("int_customer_clv_fits").df(), "calibration"),
+    fits = dbt.ref("int_customer_clv_fits").df()
+    chosen = fits[fits["model"].str.startswith("sbg_") & (fits["period"] == "calibration") & (fits["status"] == "fitted")]
+    return {"fits": {row["model"][len("sbg_"):]: sbg_fit_from_row(row) for _, row in chosen.iterrows()},
             "rates": constant_rates(dbt.ref("int_subscription_contracts_calibration"))}
 
 

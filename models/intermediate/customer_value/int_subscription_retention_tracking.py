@@ -25,9 +25,11 @@ GROUPED_INPUTS = {"int_subscription_holdout_scores": ("billing_interval",)}
 
 def parameters(dbt) -> dict:
     """The calibration sBG fit of each billing interval that has one."""
-    from customer_value import sbg_fits
+    from customer_value import sbg_fit_from_row
 
-    return {"fits": sbg_fits(dbt.ref("int_customer_clv_fits").df(), "calibration")}
+    fits = dbt.ref("int_customer_clv_fits").df()
+    chosen = fits[fits["model"].str.startswith("sbg_") & (fits["period"] == "calibration") & (fits["status"] == "fitted")]
+    return {"fits": {row["model"][len("sbg_"):]: sbg_fit_from_row(row) for _, row in chosen.iterrows()}}
 
 
 def _typed(rows) -> pd.DataFrame:

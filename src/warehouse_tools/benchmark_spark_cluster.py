@@ -26,6 +26,8 @@ import datetime as dt
 import importlib.util
 import json
 import os
+import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -156,16 +158,25 @@ def measure(spark, customers: int) -> dict:
     manifest = _manifest(["int_customer_clv_summary", "int_customer_clv_calibration", "int_partner_customers",
                           "int_customer_clv_model_comparison", "int_customer_clv_recalibration",
                           "int_subscription_contracts", "int_subscription_contracts_calibration", "int_customer_clv_fits"])
+    _progress(f"{customers} customers generated in {generated:.0f} s")
     cluster = _run_cluster(spark, manifest)
+    _progress(f"cluster path: {json.dumps(cluster)}")
     driver = _run_driver(spark, manifest)
+    _progress(f"former driver path: {json.dumps(driver)}")
     return {"generate_seconds": generated, "cluster": cluster, "driver": driver, "max_clv_difference": _check_equal(spark)}
+
+
+def _progress(line: str) -> None:
+    """A stage's figures on stderr as soon as they are measured (a long run that is stopped keeps them)."""
+    print(f"[{dt.datetime.now(dt.timezone.utc):%H:%M:%S}] {line}", file=sys.stderr, flush=True)
 
 
 def _in_process(customers: int, work_dir: Path) -> dict:
     from pyspark.sql import SparkSession
 
     os.environ["PYSPARK_PYTHON"] = sys.executable
-    os.environ["PYTHONPATH"] = str(ROOT / "src")
+    # a former run's tables: this session's catalog is in memory, and would refuse their folders
+    shutil.rmtree(work_dir / "warehouse", ignore_errors=True)
     spark = (SparkSession.builder.master("local[2]").config("spark.sql.warehouse.dir", str(work_dir / "warehouse"))
              .config("spark.driver.memory", "4g").config("spark.sql.session.timeZone", "UTC")
              .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
@@ -204,6 +215,8 @@ def main(argv=None) -> int:
     parser.add_argument("--no-docs", action="store_true", help="print the table, do not append it to docs/benchmarks.md")
     args = parser.parse_args(argv)
     work_dir = Path(os.environ.get("SPARK_WORK_DIR", "/tmp/customer_warehouse_spark")) / "benchmark"
+    # the partner keys of synthetic customers: a secret of this run (the subprocess inherits it)
+    os.environ.setdefault("PARTNER_HASH_SECRET", secrets.token_hex(32))
     if args.in_process_only:
         print(json.dumps(_in_process(args.customers, work_dir / "in_process")))
         return 0

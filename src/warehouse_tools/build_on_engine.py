@@ -90,15 +90,12 @@ def build(target: str, dbt_options: Sequence[str] = (), log: Callable[[str], Non
         raise EngineBuildError(f"target {target} is a {engine} target: this builds on {' or '.join(ENGINES)}")
     if engine == "spark":
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-        # the Python workers of an in-process Spark: this interpreter, with the numerics package
+        # the Python workers of an in-process Spark: this interpreter, where make install put the numerics package
         # (a cluster's executors are configured by the cluster, src/warehouse_tools/spark_cluster.py)
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         # dbt-spark asks every session for Hive support; a Spark Connect server has its catalog already
         # and says so on every statement
         warnings.filterwarnings("ignore", message="Failed to set spark.sql.catalogImplementation")
-        paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
-        if str(ROOT / "src") not in paths:
-            os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), *filter(None, paths)])
     source_registry.write(ROOT)  # what make does before dbt: the registry macro from the sources' YAML
     options = ["--target", target, *dbt_options]
     selection = step_args(engine)

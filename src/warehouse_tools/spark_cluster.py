@@ -142,9 +142,8 @@ def start(work_dir: Path, master_port: int, connect_port: int, worker_cores: int
                 f"jdbc:derby:;databaseName={work_dir}/metastore_db;create=true",
             "spark.driver.extraJavaOptions": f"{derby} {log4j}",
             "spark.executor.extraJavaOptions": log4j,
-            # the executors' Python workers: this interpreter, with the numerics package on the path
+            # the executors' Python workers: this interpreter, where make install put the numerics package
             "spark.pyspark.python": sys.executable,
-            "spark.executorEnv.PYTHONPATH": str(ROOT / "src"),
             "spark.sql.session.timeZone": "UTC",
             "spark.sql.shuffle.partitions": "4",
             "spark.ui.enabled": "false",

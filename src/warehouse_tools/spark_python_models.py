@@ -1,7 +1,7 @@
 """The dbt Python models on Spark: the per-customer work in the cluster (docs/engines.md).
 
 src/warehouse_tools/build_on_engine.py calls `run_model` for each Python model on a spark target (in-process
-session or a cluster through Spark Connect). Two kinds of model:
+session or a cluster through Spark Connect). Three kinds of model:
 
 - a model with PER_ROW_INPUT (scores of customers, contracts, partner pairs): `parameters(dbt)`
   runs once on the driver and reads small tables only (fits, maps, configuration); `score(frame,
@@ -10,14 +10,18 @@ session or a cluster through Spark Connect). Two kinds of model:
   inside the serialised function (Spark Connect has no broadcast variables; this is how a small
   value reaches every task). A model with SUM_BY returns per-batch sums, added up in the cluster.
   The result is written by the cluster; nothing per customer passes through the driver.
+- a model with GROUPED_INPUTS ({table: group keys}; the holdout metrics, the inner-split
+  recalibration, the retention tracking): `summarise(table, group, parameters)` runs on the
+  executors once per group of each table (`applyInPandas`), with all of the group's rows, and
+  returns a few rows; `finish(summaries, parameters)` makes the model's table from them on the
+  driver. The same functions run on DuckDB and Postgres, over pandas' groups of the whole table.
 - any other model (the fits, which group their summaries in the cluster through the relation API)
   runs on the driver as on DuckDB, its `dbt.ref()` being a `SparkRelation`.
 
 `SparkRelation` is the part of DuckDB's relation API the models use (`filter`, `aggregate`, `order`,
 `df`, `fetchnumpy`), as SQL the cluster runs. Collecting rows of a per-customer table (one with a
-customer_id or contract_id column) that were not aggregated first raises PerCustomerCollect, except
-for the models listed in DRIVER_COLLECTS. Every collect is counted (rows, Arrow bytes) in a
-CollectMeter.
+customer_id or contract_id column) that were not aggregated first raises PerCustomerCollect, for
+every model. Every collect is counted (rows, Arrow bytes) in a CollectMeter.
 """
 
 from __future__ import annotations
@@ -28,18 +32,6 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 PER_CUSTOMER_COLUMNS = ("customer_id", "contract_id")
-# Models that still read per-customer tables into the driver (not yet moved to the cluster), with the
-# tables they read: the inner-split recalibration fits and regresses on customer rows, the model
-# comparison ranks every customer's and every contract's scores (AUC), and the subscription holdout validation matches each
-# contract at the end of calibration with its state at the as-of date and tracks the matched contracts'
-# renewals (one row per subscription contract, a small share of the customers). Listed here so that a
-# test sees exactly these and no other.
-DRIVER_COLLECTS = {
-    "int_customer_clv_recalibration": ("int_customer_clv_inner_summary",),
-    "int_customer_clv_model_comparison": ("int_customer_clv_holdout_scores", "int_subscription_holdout_scores"),
-    "int_subscription_holdout_scores": ("int_subscription_contracts_calibration", "int_subscription_contracts"),
-    "int_subscription_retention_tracking": ("int_subscription_holdout_scores",),
-}
 
 
 class PerCustomerCollect(RuntimeError):
@@ -93,10 +85,11 @@ class SparkRelation:
         return self._derived(f"select * from ({self.sql}) order by {keys}")
 
     def _collect(self) -> pa.Table:
-        if self.per_customer and self.name not in DRIVER_COLLECTS.get(self.model, ()):
+        if self.per_customer:
             raise PerCustomerCollect(
                 f"{self.model}: reads every row of the per-customer table {self.name} into the driver; group it "
-                "in the cluster (aggregate) or score it on the executors (PER_ROW_INPUT, docs/engines.md)")
+                "in the cluster (aggregate) or work on it on the executors (PER_ROW_INPUT, GROUPED_INPUTS, "
+                "docs/engines.md)")
         table = self.spark.sql(self.sql).toArrow()
         self.meter.add(self.model, table)
         return _naive_utc(table)
@@ -146,35 +139,72 @@ def _output_schema(sample, source_schema) -> str:
                      for name in sample.columns)
 
 
-def per_row_frame(module, dbt, spark, source: str, meter: CollectMeter, model: str):
-    """The model's result as a Spark DataFrame computed on the executors (not yet run)."""
+def _executor_input(spark, source: str):
+    """The table `source` as the executors' functions see it: decimals as doubles, as DuckDB's
+    `.df()` gives them on the other engines."""
     from pyspark.sql import functions as F
     from pyspark.sql.types import DecimalType
 
-    params = module.parameters(dbt)
     frame = spark.table(source)
-    frame = frame.select(*[F.col(f"`{f.name}`").cast("double").alias(f.name) if isinstance(f.dataType, DecimalType)
-                           else F.col(f"`{f.name}`") for f in frame.schema.fields])
+    return frame.select(*[F.col(f"`{f.name}`").cast("double").alias(f.name) if isinstance(f.dataType, DecimalType)
+                          else F.col(f"`{f.name}`") for f in frame.schema.fields])
+
+
+def _on_executors(function, frame, meter: CollectMeter, model: str) -> tuple:
+    """`function` (pandas frame -> pandas frame) wrapped for the executors, and the DDL of its output
+    (from its output on an empty frame: the only rows the driver collects)."""
     empty = frame.limit(0).toArrow()
     meter.add(model, empty)
-    schema = _output_schema(module.score(empty.to_pandas(), params), frame.schema)
-    score = module.score
+    schema = _output_schema(function(empty.to_pandas()), frame.schema)
 
-    def batches(frames):
+    def run(batch):
         import pandas as pd
 
+        out = function(batch)
+        # pandas 3's Arrow-backed text columns as Python strings: PySpark 4.3 converts those
+        # (it expects pandas < 3 and fails on a chunked Arrow column)
+        text = [name for name, dtype in out.dtypes.items() if isinstance(dtype, pd.StringDtype)]
+        return out.astype({name: object for name in text}) if text else out
+
+    return run, schema
+
+
+def per_row_frame(module, dbt, spark, source: str, meter: CollectMeter, model: str):
+    """The model's result as a Spark DataFrame computed on the executors (not yet run)."""
+    from pyspark.sql import functions as F
+
+    params = module.parameters(dbt)
+    frame = _executor_input(spark, source)
+    score = module.score
+    run, schema = _on_executors(lambda batch: score(batch, params), frame, meter, model)
+
+    def batches(frames):
         for batch in frames:
-            out = score(batch, params)
-            # pandas 3's Arrow-backed text columns as Python strings: PySpark 4.3 converts those
-            # (it expects pandas < 3 and fails on a chunked Arrow column)
-            text = [name for name, dtype in out.dtypes.items() if isinstance(dtype, pd.StringDtype)]
-            yield out.astype({name: object for name in text}) if text else out
+            yield run(batch)
 
     result = frame.mapInPandas(batches, schema)
     if hasattr(module, "SUM_BY"):
         keys = list(module.SUM_BY)
         result = result.groupBy(*keys).agg(*[F.sum(name).alias(name) for name in result.columns if name not in keys])
     return result
+
+
+def grouped_summaries(module, dbt, spark, manifest, meter: CollectMeter, model: str):
+    """finish() of the summaries that summarise() made on the executors, one call per group of each
+    of GROUPED_INPUTS; only the summaries come to the driver."""
+    from warehouse_tools.build_on_engine import ref_node
+
+    params = module.parameters(dbt) if hasattr(module, "parameters") else {}
+    summarise = module.summarise
+    summaries = {}
+    for name, keys in module.GROUPED_INPUTS.items():
+        source = ref_node(manifest, name)
+        frame = _executor_input(spark, f"`{source.schema}`.`{source.alias}`")
+        run, schema = _on_executors(lambda group, name=name: summarise(name, group, params), frame, meter, model)
+        table = frame.groupBy(*keys).applyInPandas(run, schema).toArrow()
+        meter.add(model, table)
+        summaries[name] = _naive_utc(table).to_pandas()
+    return module.finish(summaries, params)
 
 
 def run_model(module, node, manifest, spark, meter: CollectMeter, config) -> str:
@@ -191,9 +221,13 @@ def run_model(module, node, manifest, spark, meter: CollectMeter, config) -> str
         rows = spark.table(target).count()
         where = f"on the executors over {module.PER_ROW_INPUT}"
     else:
-        frame = module.model(dbt, None)
+        if hasattr(module, "GROUPED_INPUTS"):
+            frame = grouped_summaries(module, dbt, spark, manifest, meter, node.name)
+            where = "on the executors per group of " + ", ".join(module.GROUPED_INPUTS) + ", finished on the driver"
+        else:
+            frame, where = module.model(dbt, None), "on the driver"
         spark.createDataFrame(pa.Table.from_pandas(frame, preserve_index=False)) \
             .write.mode("overwrite").format("parquet").saveAsTable(target)
-        rows, where = len(frame), "on the driver"
+        rows = len(frame)
     return (f"{node.schema}.{node.alias}: {rows} rows {where}, {meter.bytes.get(node.name, 0) / 1e6:.2f} MB "
             f"collected ({time.perf_counter() - started:.1f} s)")

@@ -353,18 +353,20 @@ def _spells(rows):
 
 
 def contract_scores(con) -> pd.DataFrame:
-    """int_subscription_holdout_scores on a hand-made case, with sBG alpha = beta = 1 (S(t) = 1/(1+t))."""
+    """int_subscription_holdout_scores on a hand-made case, with sBG alpha = beta = 1 (S(t) = 1/(1+t)):
+    the calibration spells (k3 had lapsed), and the two active ones as int_subscription_holdout_contracts
+    matches them at the as-of date (its join is checked by the dbt unit test beside it)."""
     calibration = _spells([("k1#0", "k1", "a", "month", "2024-01-01", 2, 2, True),
-                              ("k2#0", "k2", "b", "month", "2024-11-20", 0, 0, True),
-                              ("k3#0", "k3", "c", "month", "2023-06-01", 4, 1, False)])
-    at_end = _spells([("k1#0", "k1", "a", "month", "2024-01-01", 5, 5, True),
-                         ("k2#0", "k2", "b", "month", "2024-11-20", 4, 1, False),
-                         ("k3#0", "k3", "c", "month", "2023-06-01", 16, 1, False)])
+                           ("k2#0", "k2", "b", "month", "2024-11-20", 0, 0, True),
+                           ("k3#0", "k3", "c", "month", "2023-06-01", 4, 1, False)])
+    matched = pd.DataFrame([("k1#0", "a", "month", 2, 2, 5, 5, True), ("k2#0", "b", "month", 0, 0, 4, 1, False)],
+                           columns=["contract_id", "customer_id", "billing_interval", "renewal_points", "renewals",
+                                    "renewal_points_at_end", "renewals_at_end", "is_active_at_end"])
     fits = pd.DataFrame({"model": ["sbg_month"], "period": ["calibration"], "status": ["fitted"], "message": [""],
                          "alpha": [1.0], "beta": [1.0], "log_likelihood": [-1.0], "customers": [3], "rows_fitted": [1],
                          "iterations": [1]})
     return HOLDOUT_CONTRACTS.model(FakeDbt({"int_subscription_contracts_calibration": con.from_df(calibration),
-                                            "int_subscription_contracts": con.from_df(at_end),
+                                            "int_subscription_holdout_contracts": con.from_df(matched),
                                             "int_customer_clv_fits": con.from_df(fits)}), None)
 
 

@@ -26,7 +26,7 @@ import pytest
 import yaml
 
 from warehouse_tools.build_on_engine import build
-from conftest import PROJECT_DIR, environment as _environment
+from conftest import PROJECT_DIR, environment as _environment, run_dbt
 from engine_marts import MART_KEYS, compare_marts, read_duckdb_marts, read_postgres_marts, read_spark_marts
 
 
@@ -246,9 +246,9 @@ def test_spark_incremental_run_keeps_every_customer_id(spark_build, demo_landing
 @pytest.mark.spark
 def test_spark_python_models_bring_no_customer_rows_to_the_driver(spark_build):
     """The code path: collecting a per-customer table's rows raises, its grouped rows come; every Python
-    model outside DRIVER_COLLECTS ran in the build without such a collect, the per-row models with
-    nothing but an empty batch's schema on the driver."""
-    from warehouse_tools.spark_python_models import DRIVER_COLLECTS, CollectMeter, PerCustomerCollect, SparkRelation
+    model ran in the build without such a collect: the per-row models with nothing but an empty batch's
+    schema on the driver, the grouped ones with one summary row per group."""
+    from warehouse_tools.spark_python_models import CollectMeter, PerCustomerCollect, SparkRelation
 
     spark, meter = spark_build["spark"], CollectMeter()
     summary = SparkRelation.table(spark, "intermediate", "int_customer_clv_summary", "int_customer_clv_scores", meter)
@@ -260,14 +260,17 @@ def test_spark_python_models_bring_no_customer_rows_to_the_driver(spark_build):
     grouped = summary.aggregate("x, t_x, t_age, count(*) as weight", "x, t_x, t_age").fetchnumpy()
     assert 0 < len(grouped["weight"]) < customers and grouped["weight"].sum() == customers
 
-    assert set(DRIVER_COLLECTS) == {"int_customer_clv_recalibration", "int_customer_clv_model_comparison",
-                                    "int_subscription_holdout_scores", "int_subscription_retention_tracking"}
     collected = spark_build["meter"].rows
     python_models = {path.stem for path in PROJECT_DIR.glob("models/**/*.py")}
     assert set(collected) == python_models
     for model in ("int_customer_clv_scores", "int_customer_clv_holdout_scores", "int_customer_clv_holdout_tracking",
-                  "int_subscription_contract_scores", "int_partner_customer_keys"):
+                  "int_subscription_contract_scores", "int_partner_customer_keys", "int_subscription_holdout_scores"):
         assert collected[model] < 100, (model, collected[model])  # small tables and parameters only
+    # the grouped models: their small inputs (fits, maps) and one summary row per group
+    scores = spark.sql("select count(distinct score_name) from intermediate.int_customer_clv_holdout_scores").first()[0]
+    assert collected["int_customer_clv_model_comparison"] < 100 + scores + 3
+    assert collected["int_customer_clv_recalibration"] == 2 * 6  # two periods, three models, two maps
+    assert collected["int_subscription_retention_tracking"] < 100
     # the fits collect exactly the grouped rows, counted here by Spark itself: per period the distinct
     # (x, t_x, T) once for the three purchase models, the distinct (x, zbar) of repeat buyers, and the
     # distinct contract groups
@@ -338,3 +341,20 @@ def test_spark_stops_on_a_landing_table_that_reads_no_file_where_files_are_expec
     assert not result.success
     expected = f"source humanitix.orders: no landing file matches {raw_dir}/humanitix/orders_*.jsonl"
     assert any(expected in str(text) for text in [result.exception, *messages]), (result.exception, messages[-5:])
+
+
+@pytest.mark.slow
+@pytest.mark.spark
+def test_spark_unnest_json_array_equals_the_json_modules_rows(spark_build, tmp_path):
+    """Macro unnest_json_array's Spark form (posexplode of from_json as array<string>), compiled by
+    dbt-spark for the cluster endpoint and run there, against the rows of Python's json module
+    (tests/python/test_unnest_json_array.py, which runs DuckDB's and Postgres' forms). Here, because
+    after this module's Spark Connect session the process cannot start the in-process session the
+    spark target would compile with (PySparkRuntimeError)."""
+    from test_unnest_json_array import check_rows, inline_sql
+
+    with _environment(**spark_build["settings"]):
+        result = run_dbt(["compile", "--target", "spark_connect", "--inline", inline_sql()], tmp_path / "unused.duckdb")
+    sql = result.result.results[0].node.compiled_code
+    assert "posexplode" in sql
+    check_rows([tuple(row) for row in spark_build["spark"].sql(sql).collect()])

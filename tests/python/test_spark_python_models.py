@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from conftest import PROJECT_DIR
-from warehouse_tools.spark_python_models import DRIVER_COLLECTS, CollectMeter, PerCustomerCollect, SparkRelation
+from warehouse_tools.spark_python_models import CollectMeter, PerCustomerCollect, SparkRelation
 
 
 class _DuckDBAsSpark:
@@ -73,14 +73,28 @@ def test_a_per_customer_table_reaches_the_driver_only_grouped(summary_connection
     grouped = summary.aggregate("x, count(*) as weight", "x").order("x").fetchnumpy()
     assert grouped["weight"].sum() == 3000 and len(grouped["x"]) < 100
     assert meter.rows == {"int_customer_clv_scores": len(grouped["x"])}
-    # the models still listed may read their tables, and only those
-    assert DRIVER_COLLECTS == {
-        "int_customer_clv_recalibration": ("int_customer_clv_inner_summary",),
-        "int_customer_clv_model_comparison": ("int_customer_clv_holdout_scores", "int_subscription_holdout_scores"),
-        "int_subscription_holdout_scores": ("int_subscription_contracts_calibration", "int_subscription_contracts"),
-        "int_subscription_retention_tracking": ("int_subscription_holdout_scores",)}
-    with pytest.raises(PerCustomerCollect):
-        _relation(summary_connection, "int_customer_clv_summary", "int_customer_clv_recalibration", meter).df()
+    # no model may read a per-customer table's rows: the ones that did (recalibration, comparison, subscription
+    # holdout) are refused like any other
+    for model in ("int_customer_clv_recalibration", "int_customer_clv_model_comparison",
+                  "int_subscription_retention_tracking"):
+        with pytest.raises(PerCustomerCollect):
+            _relation(summary_connection, "int_customer_clv_summary", model, meter).df()
+
+
+def test_every_python_model_works_on_per_customer_rows_only_in_the_cluster():
+    """The code path on Spark (spark_python_models.run_model): a model either scores rows on the executors
+    (PER_ROW_INPUT), summarises groups there (GROUPED_INPUTS), or runs model() on the driver with
+    SparkRelation refs that refuse per-customer rows; the last kind is only the fits, which group first."""
+    kinds = {}
+    for path in sorted(PROJECT_DIR.glob("models/**/*.py")):
+        module = _load(str(path.relative_to(PROJECT_DIR)))
+        kinds[path.stem] = ("per_row" if hasattr(module, "PER_ROW_INPUT") else
+                            "grouped" if hasattr(module, "GROUPED_INPUTS") else "driver")
+        if kinds[path.stem] == "grouped":
+            assert callable(module.summarise) and callable(module.finish)
+    assert [name for name, kind in kinds.items() if kind == "driver"] == ["int_customer_clv_fits"]
+    assert {name for name, kind in kinds.items() if kind == "grouped"} == {
+        "int_customer_clv_recalibration", "int_customer_clv_model_comparison", "int_subscription_retention_tracking"}
 
 
 def test_the_fits_model_runs_on_grouped_rows_and_the_scores_model_would_not(summary_connection):
@@ -130,3 +144,69 @@ def test_scores_on_batches_equal_the_scores_of_the_whole_table(summary_connectio
     batches = pd.concat([scores.score(summary.iloc[start:start + 700], params) for start in range(0, 3000, 700)])
     pd.testing.assert_frame_equal(whole, batches.reset_index(drop=True))
     assert whole["clv_method"].eq("bg_nbd_gamma_gamma").mean() > 0.9
+
+
+def _as_on_spark(module, dbt, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """What spark_python_models.grouped_summaries does, without Spark: summarise() per group, the
+    groups' rows shuffled and the groups in reverse order, the summaries through Arrow (as the
+    executors' output comes to the driver), then finish()."""
+    import pyarrow as pa
+
+    params = module.parameters(dbt) if hasattr(module, "parameters") else {}
+    summaries = {}
+    for name, keys in module.GROUPED_INPUTS.items():
+        shuffled = tables[name].sample(frac=1.0, random_state=3).reset_index(drop=True)
+        groups = [group for _, group in shuffled.groupby(list(keys))][::-1]
+        parts = [module.summarise(name, group, params) for group in groups] + [module.summarise(name, shuffled.iloc[:0], params)]
+        summaries[name] = pa.Table.from_pandas(pd.concat(parts, ignore_index=True), preserve_index=False).to_pandas()
+    return module.finish(summaries, params)
+
+
+def test_grouped_models_summarised_per_group_equal_the_whole_table(summary_connection):
+    """What makes applyInPandas correct: summarise() of each group, whatever the order of the groups and
+    of their rows, then finish(), is the model of the whole table, to the bit."""
+    rng = np.random.default_rng(11)
+    summary = summary_connection.sql("select * from int_customer_clv_summary").df()
+    inner = pd.concat([summary.assign(period=period, inner_days=91,
+                                      has_no_inner_purchase=rng.random(len(summary)) < share)
+                       for period, share in (("calibration", 0.6), ("full", 0.5))], ignore_index=True)
+
+    class Dbt:
+        config = type("Config", (), {"__call__": lambda *a, **k: None})()
+
+        def __init__(self, tables: dict):
+            self.tables = tables
+
+        def ref(self, name: str):
+            return summary_connection.from_df(self.tables[name])
+
+    recalibration = _load("models/intermediate/customer_value/int_customer_clv_recalibration.py")
+    tables = {"int_customer_clv_inner_summary": inner}
+    maps = recalibration.model(Dbt(tables), None)
+    assert (maps["status"] == "fitted").sum() >= 8
+    pd.testing.assert_frame_equal(_as_on_spark(recalibration, Dbt(tables), tables), maps, check_exact=True)
+
+    # the comparison, on scores of the customers: one model, its two maps, a ranking and a probability baseline
+    outcome = rng.random(len(summary)) < 0.55
+    probability = np.clip(0.55 + 0.3 * (outcome - 0.5) + rng.normal(0, 0.2, len(summary)), 0.01, 0.99)
+    scores = pd.concat([summary[["customer_id"]].assign(
+        score_name=name, score_kind=kind, is_probability=is_probability, churn_score=values,
+        predicted_purchases=np.where(is_probability, rng.poisson(1.0, len(summary)), np.nan).astype(float),
+        holdout_purchases=rng.poisson(1.0, len(summary)), has_no_holdout_purchase=outcome)
+        for name, kind, is_probability, values in (
+            ("bg_nbd", "model", True, probability), ("bg_nbd_recalibrated", "model", True, probability ** 1.1),
+            ("bg_nbd_stacked", "model", True, probability ** 0.9), ("recency", "baseline", False, -summary["x"]),
+            ("rule", "baseline", True, np.full(len(summary), 0.5)))], ignore_index=True)
+    contracts = scores[scores["score_name"].isin(["bg_nbd", "recency"])].groupby("score_name").head(200).rename(columns={
+        "customer_id": "contract_id", "has_no_holdout_purchase": "has_lapsed_in_holdout",
+        "holdout_purchases": "renewals_in_holdout", "predicted_purchases": "expected_renewals_in_holdout"})
+    contracts["score_name"] = contracts["score_name"].map({"bg_nbd": "sbg", "recency": "contract_tenure"})
+    fits = pd.DataFrame({"model": ["bg_nbd", "mbg_nbd", "pareto_nbd", "sbg_month"], "period": "calibration",
+                         "status": ["fitted", "failed", "failed", "fitted"], "message": ["ok", "too few", "too few", ""]})
+    recalibration_maps = maps[maps["period"] == "calibration"].reset_index(drop=True)
+    tables = {"int_customer_clv_holdout_scores": scores, "int_subscription_holdout_scores": contracts,
+              "int_customer_clv_fits": fits, "int_customer_clv_recalibration": recalibration_maps}
+    comparison = _load("models/intermediate/customer_value/int_customer_clv_model_comparison.py")
+    whole = comparison.model(Dbt(tables), None)
+    assert whole["is_chosen"].sum() == 1 and whole["auc"].notna().sum() == 7
+    pd.testing.assert_frame_equal(_as_on_spark(comparison, Dbt(tables), tables), whole, check_exact=True)

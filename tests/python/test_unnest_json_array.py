@@ -5,7 +5,8 @@ array inside a child), one child, an empty array, the key absent, JSON null, and
 array was expected. The expected child rows come from Python's json module, independently of the
 SQL; each engine's rows must equal them (elements compared as parsed JSON, since engines space JSON
 text differently), and json_text must read a child's nested field. DuckDB runs everywhere; the
-PostgreSQL case starts its own server (pgserver, as tests/python/test_engines.py does).
+PostgreSQL case starts its own server (pgserver, as tests/python/test_engines.py does). Spark's form
+runs on the cluster of tests/python/test_engines.py (make test-spark), with inline_sql and check_rows.
 """
 
 from __future__ import annotations
@@ -56,12 +57,12 @@ from attendees
 """
 
 
-def _inline_sql() -> str:
+def inline_sql() -> str:
     parents = {order: json.dumps(doc) for order, doc in PARENTS.items()}
     return "{% set parents = " + json.dumps(parents) + " %}" + SQL
 
 
-def _check(rows: list[tuple]) -> None:
+def check_rows(rows: list[tuple]) -> None:
     got = sorted((order, index, json.loads(element)) for order, index, element, _ in rows)
     assert [(o, i) for o, i, _ in got] == [(o, i) for o, i, _ in EXPECTED]
     assert got == EXPECTED
@@ -70,10 +71,10 @@ def _check(rows: list[tuple]) -> None:
 
 
 def test_duckdb(duckdb_path: Path) -> None:
-    sql = compile_inline(_inline_sql(), duckdb_path)
+    sql = compile_inline(inline_sql(), duckdb_path)
     with duckdb.connect(str(duckdb_path)) as con:
         rows = con.sql(sql).fetchall()
-    _check(rows)
+    check_rows(rows)
 
 
 @pytest.mark.postgres
@@ -92,7 +93,7 @@ def test_postgres(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         settings = environment(server, folder / "data")
         for name, value in settings.items():
             monkeypatch.setenv(name, value)
-        result = run_dbt(["compile", "--target", "postgres", "--inline", _inline_sql()], tmp_path / "unused.duckdb")
+        result = run_dbt(["compile", "--target", "postgres", "--inline", inline_sql()], tmp_path / "unused.duckdb")
         sql = result.result.results[0].node.compiled_code
         connection = psycopg2.connect(host=settings["POSTGRES_HOST"], port=settings["POSTGRES_PORT"],
                                       user=settings["POSTGRES_USER"], dbname=settings["POSTGRES_DB"])
@@ -105,5 +106,5 @@ def test_postgres(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     finally:
         server.cleanup()
         shutil.rmtree(folder, ignore_errors=True)
-    _check(rows)
+    check_rows(rows)
 

@@ -24,6 +24,16 @@ import pandas as pd
 PURCHASE_MODELS = ("bg_nbd", "mbg_nbd", "pareto_nbd")
 TIE = 1e-3
 
+# On Spark, src/warehouse_tools/build_on_engine.py runs summarise() on the executors once per score (all of its
+# customers or contracts in one task) and finish() on the driver with one row per score (docs/engines.md).
+GROUPED_INPUTS = {"int_customer_clv_holdout_scores": ("score_name",),
+                  "int_subscription_holdout_scores": ("score_name",)}
+METRICS = ["customers", "observed_no_purchase_rate", "mean_predicted_no_purchase", "auc", "brier_score", "log_loss",
+           "calibration_error", "actual_purchases", "predicted_purchases", "purchases_mean_absolute_error"]
+# the contracts' columns under the purchase scores' names: their outcome is "lapsed in the holdout"
+CONTRACT_COLUMNS = {"has_lapsed_in_holdout": "has_no_holdout_purchase", "renewals_in_holdout": "holdout_purchases",
+                    "expected_renewals_in_holdout": "predicted_purchases"}
+
 
 def _score(group: pd.DataFrame) -> dict:
     from customer_value import metrics
@@ -43,37 +53,61 @@ def _score(group: pd.DataFrame) -> dict:
     return row
 
 
-def contract_rows(contracts: pd.DataFrame, fits: pd.DataFrame) -> list[dict]:
-    """The subscription contracts' scores of "lapsed in the holdout" (int_subscription_holdout_scores):
-    'sbg' (score_kind 'contract_model', or its failure) and the contract baselines ('contract_baseline');
-    their purchase columns count renewals. Never part of the purchase-model choice."""
-    renamed = contracts.rename(columns={"has_lapsed_in_holdout": "has_no_holdout_purchase",
-                                        "renewals_in_holdout": "holdout_purchases",
-                                        "expected_renewals_in_holdout": "predicted_purchases"})
-    renamed = renamed.sort_values(["score_name", "contract_id"], ignore_index=True)
+def _summary_frame(rows) -> pd.DataFrame:
+    frame = pd.DataFrame(rows).reindex(columns=["score_name", "score_kind", "is_probability", *METRICS])
+    for column in ("score_name", "score_kind"):
+        frame[column] = frame[column].astype(str)
+    frame["is_probability"] = frame["is_probability"].astype(bool)
+    frame["customers"] = frame["customers"].astype("Int64")
+    for column in METRICS[1:]:
+        frame[column] = frame[column].astype(float)
+    return frame
+
+
+def summarise(table: str, group: pd.DataFrame, params: dict) -> pd.DataFrame:
+    """The metrics of one score (all of its rows of `table`, in any order): one row."""
+    if group.empty:
+        return _summary_frame([])
+    if table == "int_subscription_holdout_scores":
+        group = group.rename(columns=CONTRACT_COLUMNS).sort_values("contract_id", ignore_index=True)
+    else:
+        group = group.sort_values("customer_id", ignore_index=True)
+    return _summary_frame([{"score_name": group["score_name"].iloc[0], "score_kind": group["score_kind"].iloc[0],
+                            "is_probability": bool(group["is_probability"].iloc[0]), **_score(group)}])
+
+
+def contract_rows(summaries: pd.DataFrame, fits: pd.DataFrame) -> list[dict]:
+    """The subscription contracts' scores of "lapsed in the holdout" (summaries of
+    int_subscription_holdout_scores): 'sbg' (score_kind 'contract_model', or its failure) and the
+    contract baselines ('contract_baseline'); their purchase columns count renewals. Never part of
+    the purchase-model choice."""
     rows = []
     fitted = fits[fits["model"].str.startswith("sbg_") & (fits["period"] == "calibration")]
     failed = fitted[fitted["status"] != "fitted"]
-    if len(renamed) and (renamed["score_name"] == "sbg").sum() == 0:
+    if len(summaries) and (summaries["score_name"] == "sbg").sum() == 0:
         reason = "; ".join(f"{row.model}: {row.message}" for row in failed.itertuples()) or "no contract scored"
         rows.append({"score_name": "sbg", "score_kind": "contract_model", "status": "failed", "message": reason})
-    for name, group in renamed.groupby("score_name", sort=True):
+    for summary in summaries.sort_values("score_name").to_dict("records"):
+        name = summary["score_name"]
         kind = "contract_model" if name == "sbg" else "contract_baseline"
         message = ("per contract active at the end of calibration; outcome: lapsed in the holdout"
                    + ("" if name != "sbg" or failed.empty else f"; not fitted: {', '.join(failed['model'])}"))
         rows.append({"score_name": name, "score_kind": kind, "status": "fitted" if kind == "contract_model" else "score",
-                     "message": message, **_score(group)})
+                     "message": message, **{key: summary[key] for key in METRICS}})
     return rows
 
 
-def model(dbt, session):
+def parameters(dbt) -> dict:
+    """The fits and the recalibration maps: small tables, read once."""
+    return {"fits": dbt.ref("int_customer_clv_fits").df(), "maps": dbt.ref("int_customer_clv_recalibration").df()}
+
+
+def finish(summaries: dict[str, pd.DataFrame], params: dict) -> pd.DataFrame:
+    """The comparison from one summary row per score, and the choice."""
     from customer_value import MAP_SUFFIXES, churn
 
-    dbt.config(materialized="table", tags=["python_model"])
-    scores = dbt.ref("int_customer_clv_holdout_scores").df().sort_values(["score_name", "customer_id"],
-                                                                         ignore_index=True)
-    fits = dbt.ref("int_customer_clv_fits").df()
-    maps = dbt.ref("int_customer_clv_recalibration").df()
+    fits, maps = params["fits"], params["maps"]
+    scores = summaries["int_customer_clv_holdout_scores"].set_index("score_name")
     rows = []
     for name in PURCHASE_MODELS:
         fit = fits[(fits["model"] == name) & (fits["period"] == "calibration")]
@@ -89,16 +123,16 @@ def model(dbt, session):
             else:
                 variants.append((f"{name}{suffix}", mapped["status"].iloc[0], mapped["message"].iloc[0]))
         for score_name, score_status, score_message in variants:
-            group = scores[scores["score_name"] == score_name]
             row = {"score_name": score_name, "score_kind": "model", "status": score_status, "message": score_message}
-            if score_status == "fitted" and len(group):
-                row.update(_score(group))
+            if score_status == "fitted" and score_name in scores.index:
+                row.update({key: scores.loc[score_name, key] for key in METRICS})
             rows.append(row)
-    for name, group in scores[scores["score_kind"] == "baseline"].groupby("score_name", sort=True):
-        kind = "probability" if bool(group["is_probability"].iloc[0]) else "ranking only"
+    baselines = scores[scores["score_kind"] == "baseline"].sort_index()
+    for name, summary in baselines.iterrows():
+        kind = "probability" if bool(summary["is_probability"]) else "ranking only"
         rows.append({"score_name": name, "score_kind": "baseline", "status": "score", "message": kind,
-                     **_score(group)})
-    rows.extend(contract_rows(dbt.ref("int_subscription_holdout_scores").df(), fits))
+                     **{key: summary[key] for key in METRICS}})
+    rows.extend(contract_rows(summaries["int_subscription_holdout_scores"], fits))
     frame = pd.DataFrame(rows).reindex(columns=[
         "score_name", "score_kind", "status", "message", "customers", "observed_no_purchase_rate",
         "mean_predicted_no_purchase", "auc", "brier_score", "log_loss", "calibration_error",
@@ -126,3 +160,14 @@ def model(dbt, session):
         frame[column] = frame[column].fillna("").astype(str)
     frame["customers"] = frame["customers"].astype("Int64")
     return frame
+
+
+def model(dbt, session):
+    dbt.config(materialized="table", tags=["python_model"])
+    params = parameters(dbt)
+    tables = {"int_customer_clv_holdout_scores": dbt.ref("int_customer_clv_holdout_scores").df(),
+              "int_subscription_holdout_scores": dbt.ref("int_subscription_holdout_scores").df()}
+    summaries = {name: pd.concat([summarise(name, group, params) for _, group in frame.groupby("score_name")]
+                                 + [_summary_frame([])], ignore_index=True)
+                 for name, frame in tables.items()}
+    return finish(summaries, params)

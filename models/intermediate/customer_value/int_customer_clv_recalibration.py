@@ -37,27 +37,34 @@ def learn(model: str, method: str, inner: pd.DataFrame):
     return inner_split_recalibration(model, *summary, "logistic")
 
 
-def model(dbt, session):
-    dbt.config(materialized="table", tags=["python_model"])
-    summary = dbt.ref("int_customer_clv_inner_summary").df().sort_values(["period", "customer_id"], ignore_index=True)
+# On Spark, src/warehouse_tools/build_on_engine.py runs summarise() on the executors once per period (all of the
+# period's customers in one task) and finish() on the driver with the twelve rows (docs/engines.md).
+GROUPED_INPUTS = {"int_customer_clv_inner_summary": ("period",)}
+PERIODS = ("calibration", "full")
+
+
+def period_rows(period: str, inner: pd.DataFrame) -> list[dict]:
+    """The maps of every purchase model and method learned on one period's inner split."""
     rows = []
-    for period in ("calibration", "full"):
-        inner = summary[summary["period"] == period]
-        for name in PURCHASE_MODELS:
-            for method in METHODS:
-                row = {"model": name, "period": period, "method": method, "inner_customers": len(inner),
-                       "inner_days": int(inner["inner_days"].iloc[0]) if len(inner) else None}
-                try:
-                    if len(inner) == 0:
-                        raise ValueError("no customer in the inner split")
-                    learned = learn(name, method, inner)
-                except Exception as error:  # a map that cannot be learned is reported, the raw model stays
-                    rows.append({**row, "status": "failed", "message": str(error) or type(error).__name__})
-                    continue
-                rows.append({**row, "status": "fitted", "message": "",
-                             **{key: getattr(learned.map, key, None) for key in COLUMNS[5:9]},
-                             "inner_mean_predicted": learned.inner_mean_predicted,
-                             "inner_observed_rate": learned.inner_observed_rate})
+    for name in PURCHASE_MODELS:
+        for method in METHODS:
+            row = {"model": name, "period": period, "method": method, "inner_customers": len(inner),
+                   "inner_days": int(inner["inner_days"].iloc[0]) if len(inner) else None}
+            try:
+                if len(inner) == 0:
+                    raise ValueError("no customer in the inner split")
+                learned = learn(name, method, inner)
+            except Exception as error:  # a map that cannot be learned is reported, the raw model stays
+                rows.append({**row, "status": "failed", "message": str(error) or type(error).__name__})
+                continue
+            rows.append({**row, "status": "fitted", "message": "",
+                         **{key: getattr(learned.map, key, None) for key in COLUMNS[5:9]},
+                         "inner_mean_predicted": learned.inner_mean_predicted,
+                         "inner_observed_rate": learned.inner_observed_rate})
+    return rows
+
+
+def _typed(rows) -> pd.DataFrame:
     frame = pd.DataFrame(rows).reindex(columns=COLUMNS)
     for column in ("model", "period", "status", "message", "method"):
         frame[column] = frame[column].fillna("").astype(str)
@@ -67,3 +74,28 @@ def model(dbt, session):
     for column in ("inner_days", "inner_customers"):
         frame[column] = frame[column].astype("Int64")
     return frame
+
+
+def summarise(table: str, inner: pd.DataFrame, params: dict) -> pd.DataFrame:
+    """The rows of one period (every customer of its inner split, in any order)."""
+    if inner.empty:
+        return _typed([])
+    inner = inner.sort_values("customer_id", ignore_index=True)
+    return _typed(period_rows(str(inner["period"].iloc[0]), inner))
+
+
+def finish(summaries: dict[str, pd.DataFrame], params: dict) -> pd.DataFrame:
+    """The periods' rows in period order; a period without customers gets its 'failed' rows."""
+    learned = summaries["int_customer_clv_inner_summary"]
+    parts = []
+    for period in PERIODS:
+        rows = learned[learned["period"] == period]
+        parts.append(rows if len(rows) else _typed(period_rows(period, pd.DataFrame())))
+    return _typed(pd.concat(parts, ignore_index=True))
+
+
+def model(dbt, session):
+    dbt.config(materialized="table", tags=["python_model"])
+    summary = dbt.ref("int_customer_clv_inner_summary").df()
+    groups = [summarise("int_customer_clv_inner_summary", group, {}) for _, group in summary.groupby("period")]
+    return finish({"int_customer_clv_inner_summary": pd.concat(groups, ignore_index=True) if groups else _typed([])}, {})

@@ -1,11 +1,11 @@
 """Every subscription contract active at the end of calibration, projected through the holdout and
 compared with what it did.
 
-The contracts at the end of the calibration period (int_subscription_contracts_calibration) are
-matched to the same spells at the as-of date (int_subscription_contracts; same contract, customer
-and start). Per active contract: the renewals it had made (n), the renewal points it faced in the
-holdout (H, from the dates alone), the renewals it made there, and whether it lapsed (observed
-churn: a payment missed past the grace period). Scores of "lapsed in the holdout", one row each:
+The contracts active at the end of the calibration period, matched to the same spells at the as-of
+date (int_subscription_holdout_contracts; same contract, customer and start). Per contract: the
+renewals it had made (n), the renewal points it faced in the holdout (H, from the dates alone), the
+renewals it made there, and whether it lapsed (observed churn: a payment missed past the grace
+period). Scores of "lapsed in the holdout", one row each:
 - 'sbg' (score_kind 'contract_model'): 1 - S(n+H)/S(n) with the sBG fit of its billing interval
   refitted on the calibration contracts (int_customer_clv_fits, period 'calibration'); expected
   renewals in the holdout sum_j S(n+j)/S(n), j = 1..H;
@@ -13,7 +13,6 @@ churn: a payment missed past the grace period). Scores of "lapsed in the holdout
   interval, c = lapses / renewal attempts in the calibration contracts: 1 - (1-c)^H;
 - 'contract_tenure' (baseline, a ranking): fewer renewals made = more likely to lapse (minus n).
 An interval whose calibration fit failed has no 'sbg' rows (the comparison reports the failure).
-Spells whose start moved between the two dates (their billing interval was re-inferred) are left out.
 """
 
 from __future__ import annotations
@@ -24,27 +23,39 @@ import pandas as pd
 COLUMNS = ["contract_id", "customer_id", "billing_interval", "score_name", "score_kind", "is_probability",
            "renewals_at_calibration", "holdout_renewal_points", "renewals_in_holdout", "churn_score",
            "expected_renewals_in_holdout", "has_lapsed_in_holdout"]
-KEYS = ["contract_key", "customer_id", "started_date"]
 
 
-def constant_rate(contracts: pd.DataFrame) -> float:
-    """Lapses per renewal attempt: an active contract attempted `renewals` renewals and made them
-    all, a lapsed one made `renewals` and failed the next."""
-    lapsed = ~contracts["is_active"].to_numpy(bool)
-    attempts = contracts["renewals"].to_numpy(float) + lapsed
-    return float(lapsed.sum() / attempts.sum()) if attempts.sum() > 0 else float("nan")
+def constant_rates(calibration) -> dict[str, float]:
+    """Lapses per renewal attempt of each billing interval's calibration contracts (a relation), counted
+    in the database: an active contract attempted `renewals` renewals and made them all, a lapsed one
+    made `renewals` and failed the next."""
+    counts = calibration.aggregate(
+        "billing_interval, sum(case when is_active then 0 else 1 end) as lapses, sum(renewals) as renewals",
+        "billing_interval").df()
+    attempts = counts["renewals"].astype(float) + counts["lapses"].astype(float)
+    rates = np.where(attempts > 0, counts["lapses"].astype(float) / attempts.where(attempts > 0, 1.0), np.nan)
+    return dict(zip(counts["billing_interval"].astype(str), rates.astype(float)))
 
 
-def model(dbt, session):
-    from customer_value import sbg, sbg_fit_from_row
+# Per contract, nothing else: on Spark, src/warehouse_tools/build_on_engine.py runs score() on the executors over
+# batches of PER_ROW_INPUT, with parameters() computed once on the driver (docs/engines.md).
+PER_ROW_INPUT = "int_subscription_holdout_contracts"
 
-    dbt.config(materialized="table", tags=["python_model"])
-    calibration = dbt.ref("int_subscription_contracts_calibration").df()
-    at_end = dbt.ref("int_subscription_contracts").df()
+
+def parameters(dbt) -> dict:
+    """The calibration sBG fits and constant rates of the billing intervals: small tables only."""
+    from customer_value import sbg_fit_from_row
+
     fits = dbt.ref("int_customer_clv_fits").df()
-    active = calibration[calibration["is_active"].astype(bool)]
-    matched = active.merge(at_end[[*KEYS, "renewal_points", "renewals", "is_active"]], on=KEYS,
-                           suffixes=("", "_at_end")).sort_values("contract_id", ignore_index=True)
+    chosen = fits[fits["model"].str.startswith("sbg_") & (fits["period"] == "calibration") & (fits["status"] == "fitted")]
+    return {"fits": {row["model"][len("sbg_"):]: sbg_fit_from_row(row) for _, row in chosen.iterrows()},
+            "rates": constant_rates(dbt.ref("int_subscription_contracts_calibration"))}
+
+
+def score(matched: pd.DataFrame, params: dict) -> pd.DataFrame:
+    """The score rows of these contracts (any subset: each contract is scored on its own)."""
+    from customer_value import sbg
+
     n = matched["renewals"].to_numpy(float)
     horizon = np.maximum(matched["renewal_points_at_end"].to_numpy(float) - matched["renewal_points"].to_numpy(float), 0)
     facts = pd.DataFrame({
@@ -60,17 +71,16 @@ def model(dbt, session):
         chosen = (facts["billing_interval"] == interval).to_numpy()
         if not chosen.any():
             continue
-        rate = constant_rate(calibration[calibration["billing_interval"] == interval])
+        rate = params["rates"].get(interval, float("nan"))
         kept = np.arange(1, int(horizon[chosen].max()) + 1)
         steps = (kept[None, :] <= horizon[chosen, None])
         parts.append(facts[chosen].assign(
             score_name="contract_constant_rate", score_kind="baseline", is_probability=True,
             churn_score=1.0 - (1.0 - rate) ** horizon[chosen],
             expected_renewals_in_holdout=((1.0 - rate) ** kept[None, :] * steps).sum(axis=1)))
-        row = fits[(fits["model"] == f"sbg_{interval}") & (fits["period"] == "calibration") & (fits["status"] == "fitted")]
-        if row.empty:
+        fit = params["fits"].get(interval)
+        if fit is None:
             continue
-        fit = sbg_fit_from_row(row.iloc[0])
         alive_now = sbg.survival(fit, n[chosen])
         survived = sbg.survival(fit, n[chosen, None] + kept[None, :]) / alive_now[:, None]
         parts.append(facts[chosen].assign(
@@ -86,3 +96,9 @@ def model(dbt, session):
     for column in ("is_probability", "has_lapsed_in_holdout"):
         frame[column] = frame[column].astype(bool)
     return frame
+
+
+def model(dbt, session):
+    dbt.config(materialized="table", tags=["python_model"])
+    matched = dbt.ref("int_subscription_holdout_contracts").df().sort_values("contract_id", ignore_index=True)
+    return score(matched, parameters(dbt))

@@ -1,16 +1,8 @@
 {#- Every raw Humanitix event line, parsed and classified (see base_humanitix__orders). -#}
-{{ config(
-    materialized=incremental_where_supported(),
-    unique_key='event_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
-) }}
-
-{% call ingest_landing_rows('event_id', ['updated_at', 'extracted_at', 'source_file']) %}
 with
 
 source as (
-    select * from {{ source('humanitix', 'events') }} {{ landing_files_not_ingested() }}
+    select * from {{ source('humanitix', 'events') }}
 ),
 
 lines as (
@@ -55,6 +47,10 @@ classified as (
             when starts_at is null then 'invalid_timestamp'
         end as row_quarantine_reason
     from parsed
+),
+
+ranked as (
+    {{ rank_versions('classified', 'event_id', ['updated_at', 'extracted_at', 'source_file']) }}
 )
 
-{% endcall %}
+select * from ranked

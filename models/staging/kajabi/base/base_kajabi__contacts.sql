@@ -4,18 +4,10 @@
     current. stg_kajabi__contacts keeps the current rows; audit_quarantined_rows lists the
     quarantined ones. Nothing is dropped here.
 -#}
-{{ config(
-    materialized=incremental_where_supported(),
-    unique_key='contact_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
-) }}
-
-{% call ingest_landing_rows('contact_id', ['updated_at', 'extracted_at', 'source_file']) %}
 with
 
 source as (
-    select * from {{ source('kajabi', 'contacts') }} {{ landing_files_not_ingested() }}
+    select * from {{ source('kajabi', 'contacts') }}
 ),
 
 parsed as (
@@ -55,6 +47,10 @@ classified as (
             when nullif(trim(updated_at_raw), '') is not null and updated_at is null then 'invalid_timestamp'
         end as row_quarantine_reason
     from parsed
+),
+
+ranked as (
+    {{ rank_versions('classified', 'contact_id', ['updated_at', 'extracted_at', 'source_file']) }}
 )
 
-{% endcall %}
+select * from ranked

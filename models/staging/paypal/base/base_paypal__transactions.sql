@@ -5,19 +5,10 @@
     The local Date + Time are turned into UTC with the offset of the TimeZone abbreviation (seed
     timezone_abbreviations); an abbreviation not in the seed makes the time invalid.
 -#}
-{{ config(
-    materialized=incremental_where_supported(),
-    unique_key='transaction_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
-) }}
-
-{#- rows carry no updated timestamp: the latest download wins (Pending -> Completed) -#}
-{% call ingest_landing_rows('transaction_id', ['extracted_at', 'source_file']) %}
 with
 
 source as (
-    select * from {{ source('paypal', 'transactions') }} {{ landing_files_not_ingested() }}
+    select * from {{ source('paypal', 'transactions') }}
 ),
 
 status_map as (
@@ -106,6 +97,11 @@ classified as (
     left join currencies
         on parsed.currency_code = currencies.currency_code
     {{ order_fx_joins(transacted_at, 'parsed.currency_code') }}
+),
+
+ranked as (
+    -- rows carry no updated timestamp: the latest download wins (Pending -> Completed)
+    {{ rank_versions('classified', 'transaction_id', ['extracted_at', 'source_file']) }}
 )
 
-{% endcall %}
+select * from ranked

@@ -1,17 +1,8 @@
 {#- Every raw Ticket Tailor event line, parsed and classified (see base_ticket_tailor__orders). -#}
-{{ config(
-    materialized=incremental_where_supported(),
-    unique_key='event_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
-) }}
-
-{#- the event object has no updated timestamp: the latest extract wins -#}
-{% call ingest_landing_rows('event_id', ['extracted_at', 'source_file']) %}
 with
 
 source as (
-    select * from {{ source('ticket_tailor', 'events') }} {{ landing_files_not_ingested() }}
+    select * from {{ source('ticket_tailor', 'events') }}
 ),
 
 currencies as (
@@ -70,6 +61,11 @@ classified as (
     from parsed
     left join currencies
         on parsed.currency_code = currencies.currency_code
+),
+
+ranked as (
+    -- the event object has no updated timestamp: the latest extract wins
+    {{ rank_versions('classified', 'event_id', ['extracted_at', 'source_file']) }}
 )
 
-{% endcall %}
+select * from ranked

@@ -5,19 +5,10 @@
     Amounts stay in minor units (integers) with the order's currency base multiplier; staging turns
     them into money.
 -#}
-{{ config(
-    materialized=incremental_where_supported(),
-    unique_key='order_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
-) }}
-
-{#- orders carry no updated timestamp: the latest extract wins -#}
-{% call ingest_landing_rows('order_id', ['extracted_at', 'source_file']) %}
 with
 
 source as (
-    select * from {{ source('ticket_tailor', 'orders') }} {{ landing_files_not_ingested() }}
+    select * from {{ source('ticket_tailor', 'orders') }}
 ),
 
 status_map as (
@@ -121,6 +112,11 @@ classified as (
     left join currencies
         on parsed.currency_code = currencies.currency_code
     {{ order_fx_joins('parsed.created_at', 'parsed.currency_code') }}
+),
+
+ranked as (
+    -- orders carry no updated timestamp: the latest extract wins
+    {{ rank_versions('classified', 'order_id', ['extracted_at', 'source_file']) }}
 )
 
-{% endcall %}
+select * from ranked

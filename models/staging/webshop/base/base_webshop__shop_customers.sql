@@ -4,18 +4,10 @@
     current rows; audit_quarantined_rows lists the quarantined ones. Nothing is dropped here.
     The purchase totals are kept as the shop app computed them.
 -#}
-{{ config(
-    materialized=incremental_where_supported(),
-    unique_key='shop_customer_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
-) }}
-
-{% call ingest_landing_rows('shop_customer_id', ['updated_at', 'extracted_at', 'source_file']) %}
 with
 
 source as (
-    select * from {{ source('webshop', 'shop_customers') }} {{ landing_files_not_ingested() }}
+    select * from {{ source('webshop', 'shop_customers') }}
 ),
 
 parsed as (
@@ -69,6 +61,10 @@ classified as (
             when shop_id is null then 'missing_reference'
         end as row_quarantine_reason
     from parsed
+),
+
+ranked as (
+    {{ rank_versions('classified', 'shop_customer_id', ['updated_at', 'extracted_at', 'source_file']) }}
 )
 
-{% endcall %}
+select * from ranked

@@ -5,18 +5,10 @@
     Timestamps are Postgres timestamptz text ('2025-11-01 10:00:00.123456+00', no fraction when it
     is zero), read with and without the fraction.
 -#}
-{{ config(
-    materialized=incremental_where_supported(),
-    unique_key='shop_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
-) }}
-
-{% call ingest_landing_rows('shop_id', ['updated_at', 'extracted_at', 'source_file']) %}
 with
 
 source as (
-    select * from {{ source('webshop', 'shops') }} {{ landing_files_not_ingested() }}
+    select * from {{ source('webshop', 'shops') }}
 ),
 
 currencies as (
@@ -61,6 +53,10 @@ classified as (
     from parsed
     left join currencies
         on parsed.currency_code = currencies.currency_code
+),
+
+ranked as (
+    {{ rank_versions('classified', 'shop_id', ['updated_at', 'extracted_at', 'source_file']) }}
 )
 
-{% endcall %}
+select * from ranked

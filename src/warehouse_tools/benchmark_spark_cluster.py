@@ -58,11 +58,13 @@ def _generate(spark, customers: int) -> None:
             age = rng.uniform(30, 730, len(ids)).round()
             x, t_x = simulate_bgnbd(age, 0.243, 30.9, 0.793, 2.43, seed=seed + 1)
             zbar = simulate_gamma_gamma(x, 6.25, 3.74, 15.44, seed=seed + 2)
-            yield pd.DataFrame({"customer_id": [f"c{i:09d}" for i in ids], "x": x.astype("int64"),
-                                "t_x": t_x.round(), "t_age": age, "mean_repeat_value": zbar,
+            yield pd.DataFrame({"customer_id": [f"c{i:09d}" for i in ids], "x": x.astype("int32"),
+                                "t_x": t_x.round().astype("int32"), "t_age": age.astype("int32"),
+                                "mean_repeat_value": zbar,
                                 "partner_id": np.where(ids % 3 == 0, "p1", "p2")})
 
-    schema = "customer_id string, x bigint, t_x double, t_age double, mean_repeat_value double, partner_id string"
+    # the types of the warehouse's summaries (macro clv_summary: x, t_x and t_age are integers)
+    schema = "customer_id string, x int, t_x int, t_age int, mean_repeat_value double, partner_id string"
     frame = spark.range(0, customers, 1, 8).mapInPandas(draw, schema)
     spark.sql(f"create database if not exists {SCHEMA}")
     frame.drop("partner_id").write.mode("overwrite").format("parquet").saveAsTable(f"{SCHEMA}.int_customer_clv_summary")

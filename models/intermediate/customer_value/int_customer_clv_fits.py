@@ -30,8 +30,11 @@ COLUMNS = ["model", "period", "status", "message", "r", "alpha", "a", "b", "s", 
 
 def _grouped(relation, keys: str, where: str = "true"):
     """Rows of equal keys with their count as the weight, grouped in the database, in key order (the
-    optimiser sums in row order: a fixed order makes the fit the same on every run and engine)."""
-    arrays = relation.filter(where).aggregate(f"{keys}, count(*) as weight", keys).order(keys).fetchnumpy()
+    optimiser sums in row order: a fixed order makes the fit the same on every run and engine). The
+    weight is a 4-byte integer, as the summaries' x, t_x and t_age are: on Spark these rows are what
+    the driver collects (docs/benchmarks.md)."""
+    weight = "cast(count(*) as integer) as weight"
+    arrays = relation.filter(where).aggregate(f"{keys}, {weight}", keys).order(keys).fetchnumpy()
     return {name: np.asarray(values, dtype=float) for name, values in arrays.items()}
 
 

@@ -21,7 +21,8 @@ from . import bgnbd, churn, mbgnbd, metrics, pareto_nbd, sbg
 from ._common import MIN_REPEAT_CUSTOMERS, FitError, compress
 from .bgnbd import BgNbdFit, bgnbd_log_likelihood, expected_purchases, fit_bgnbd, p_alive, prob_no_purchase
 from .clv import discounted_clv
-from .fit_rows import FIT_COLUMNS, FIT_COLUMNS_ALL_MODELS, MAP_SUFFIXES, fit_from_row, map_from_row, sbg_fit_from_row
+from .fit_rows import (FIT_COLUMNS, FIT_COLUMNS_ALL_MODELS, MAP_SUFFIXES, fit_from_row, map_from_row, sbg_fit_from_row,
+                       sbg_fits_by_interval)
 from .gamma_gamma import GammaGammaFit, expected_average_value, fit_gamma_gamma, gamma_gamma_log_likelihood
 from .mbgnbd import MbgNbdFit, fit_mbgnbd
 from .pareto_nbd import ParetoNbdFit, fit_pareto_nbd
@@ -60,4 +61,5 @@ __all__ = [
     "prob_no_purchase",
     "sbg",
     "sbg_fit_from_row",
+    "sbg_fits_by_interval",
 ]

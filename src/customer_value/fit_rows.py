@@ -59,6 +59,13 @@ def map_from_row(row: Mapping):
     raise ValueError(f"unknown map method {row['method']!r}")
 
 
+def sbg_fits_by_interval(fits, period: str) -> dict:
+    """{billing interval: SbgFit} of the 'fitted' 'sbg_<interval>' rows of one period of
+    int_customer_clv_fits (a pandas frame); an interval whose fit failed is absent."""
+    chosen = fits[fits["model"].str.startswith("sbg_") & (fits["period"] == period) & (fits["status"] == "fitted")]
+    return {row["model"][len("sbg_"):]: sbg_fit_from_row(row) for _, row in chosen.iterrows()}
+
+
 def sbg_fit_from_row(row: Mapping):
     """The SbgFit a 'fitted' 'sbg_<interval>' row of int_customer_clv_fits describes."""
     from .sbg import SbgFit

@@ -44,11 +44,9 @@ PER_ROW_INPUT = "int_subscription_holdout_contracts"
 
 def parameters(dbt) -> dict:
     """The calibration sBG fits and constant rates of the billing intervals: small tables only."""
-    from customer_value import sbg_fit_from_row
+    from customer_value import sbg_fits_by_interval
 
-    fits = dbt.ref("int_customer_clv_fits").df()
-    chosen = fits[fits["model"].str.startswith("sbg_") & (fits["period"] == "calibration") & (fits["status"] == "fitted")]
-    return {"fits": {row["model"][len("sbg_"):]: sbg_fit_from_row(row) for _, row in chosen.iterrows()},
+    return {"fits": sbg_fits_by_interval(dbt.ref("int_customer_clv_fits").df(), "calibration"),
             "rates": constant_rates(dbt.ref("int_subscription_contracts_calibration"))}
 
 

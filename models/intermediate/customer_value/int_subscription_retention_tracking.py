@@ -25,11 +25,9 @@ GROUPED_INPUTS = {"int_subscription_holdout_scores": ("billing_interval",)}
 
 def parameters(dbt) -> dict:
     """The calibration sBG fit of each billing interval that has one."""
-    from customer_value import sbg_fit_from_row
+    from customer_value import sbg_fits_by_interval
 
-    fits = dbt.ref("int_customer_clv_fits").df()
-    chosen = fits[fits["model"].str.startswith("sbg_") & (fits["period"] == "calibration") & (fits["status"] == "fitted")]
-    return {"fits": {row["model"][len("sbg_"):]: sbg_fit_from_row(row) for _, row in chosen.iterrows()}}
+    return {"fits": sbg_fits_by_interval(dbt.ref("int_customer_clv_fits").df(), "calibration")}
 
 
 def _typed(rows) -> pd.DataFrame:

@@ -23,7 +23,8 @@ from .bgnbd import BgNbdFit, bgnbd_log_likelihood, expected_purchases, fit_bgnbd
 from .clv import discounted_clv
 from .fit_rows import (FIT_COLUMNS, FIT_COLUMNS_ALL_MODELS, MAP_SUFFIXES, fit_from_row, map_from_row, sbg_fit_from_row,
                        sbg_fits_by_interval)
-from .gamma_gamma import GammaGammaFit, expected_average_value, fit_gamma_gamma, gamma_gamma_log_likelihood
+from .gamma_gamma import (GammaGammaFit, SpendRows, expected_average_value, fit_gamma_gamma, fit_gamma_gamma_rows,
+                          gamma_gamma_log_likelihood, rows_in_memory)
 from .mbgnbd import MbgNbdFit, fit_mbgnbd
 from .pareto_nbd import ParetoNbdFit, fit_pareto_nbd
 from .sbg import SbgFit, fit_sbg
@@ -39,6 +40,7 @@ __all__ = [
     "MbgNbdFit",
     "ParetoNbdFit",
     "SbgFit",
+    "SpendRows",
     "bgnbd",
     "bgnbd_log_likelihood",
     "churn",
@@ -49,6 +51,7 @@ __all__ = [
     "fit_bgnbd",
     "fit_from_row",
     "fit_gamma_gamma",
+    "fit_gamma_gamma_rows",
     "fit_mbgnbd",
     "fit_pareto_nbd",
     "fit_sbg",
@@ -59,6 +62,7 @@ __all__ = [
     "p_alive",
     "pareto_nbd",
     "prob_no_purchase",
+    "rows_in_memory",
     "sbg",
     "sbg_fit_from_row",
     "sbg_fits_by_interval",

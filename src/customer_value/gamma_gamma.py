@@ -8,6 +8,7 @@ customers with a positive mean value only; see fit_gamma_gamma.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,40 +38,102 @@ class GammaGammaFit:
     message: str
 
 
-class _Spend:
-    """Weighted (x > 0, zbar > 0) rows prepared for repeated likelihood evaluations.
+class SpendRows:
+    """The Gamma-Gamma likelihood of weighted (x > 0, zbar > 0) rows, from sums over the rows.
 
-    Only (px+q) ln(gamma + x zbar) needs a pass over the rows; the gamma functions depend on x
-    alone and are summed over distinct x, and the terms linear in p are constants.
+    The likelihood needs one pass over the rows per evaluation only for sum w ln(gamma + x zbar) and
+    sum w / (gamma + x zbar), and those depend on gamma alone; everything else is summed once per
+    distinct x (the gamma functions, the terms linear in p). `over_rows(function, *args)` applies
+    `function(x, zbar, w, *args)` to every chunk of the rows and returns the outputs stacked: one
+    chunk of local arrays on DuckDB and Postgres, each partition of the rows kept in the cluster on
+    Spark (docs/engines.md). The functions sum per distinct x and the per-x sums are added here in
+    x order, so the result is the same to the bit however the rows are split into chunks.
     """
 
-    def __init__(self, x: np.ndarray, zbar: np.ndarray, w: np.ndarray):
-        keep = w > 0
-        x, zbar, w = x[keep], zbar[keep], w[keep]
-        self.x, self.w = x, w
-        self.total_weight = float(w.sum())
-        self.x_zbar = x * zbar
-        self.ux, code = np.unique(x, return_inverse=True)
-        self.wx = np.bincount(code.ravel(), weights=w, minlength=self.ux.size)
-        log_zbar = np.log(zbar)
-        self.linear_in_p = float(dot(w, x * (log_zbar + np.log(x))))  # sum w x (ln zbar + ln x)
-        self.constant = -float(dot(w, log_zbar))  # sum w (-ln zbar)
+    def __init__(self, over_rows: Callable):
+        self.over_rows = over_rows
+        totals = _by_x(over_rows(spend_totals))
+        self.ux, rows, self.wx, self.w_zbar, self.w_log_zbar = totals.T
+        self.rows = int(rows.sum()) if rows.size else 0
+        self.total_weight = float(self.wx.sum()) if rows.size else 0.0
+        if np.any(self.ux <= 0) or np.any(self.ux != np.floor(self.ux)) or not np.all(np.isfinite(totals)):
+            raise FitError("Gamma-Gamma cannot be fitted: the rows must have whole x > 0 and a finite zbar > 0",
+                           FitError.INVALID_INPUT)
+        self._sums: dict[tuple[float, float], np.ndarray] = {}
+
+    def money_scale(self) -> float:
+        """The factor that makes the mean zbar 1 (the optimiser's unit of money)."""
+        return self.total_weight / float(self.w_zbar.sum())
+
+    def log_likelihood(self, theta: np.ndarray, scale: float = 1.0) -> tuple[float, np.ndarray]:
+        """Total log-likelihood of the rows with zbar in units of 1/scale, and its gradient with
+        respect to (ln p, ln q, ln gamma)."""
+        p, q, g = np.exp(theta)
+        key = (float(g), float(scale))
+        if key not in self._sums:  # the optimiser asks again for the point it stopped at: one pass each
+            self._sums = {key: _by_x(self.over_rows(spend_sums, key[0], key[1]))}
+        _, log_denominator, inverse_denominator = self._sums[key].T  # per x: sum w ln(g + x z), sum w / (g + x z)
+        ux, wx, W = self.ux, self.wx, self.total_weight
+        w_log_zbar = self.w_log_zbar + wx * np.log(scale)  # sum w ln(scale zbar) per x
+        linear_in_p = dot(ux, w_log_zbar + wx * np.log(ux))  # sum w x (ln zbar + ln x)
+        pux = p * ux
+        ll = (dot(wx, gammaln(pux + q) - gammaln(pux)) - W * gammaln(q) + W * q * np.log(g)
+              + p * linear_in_p - float(w_log_zbar.sum()) - dot(pux + q, log_denominator))
+        dig = digamma(pux + q)
+        d_p = dot(wx, ux * (dig - digamma(pux))) + linear_in_p - dot(ux, log_denominator)
+        d_q = dot(wx, dig) - W * digamma(q) + W * np.log(g) - float(log_denominator.sum())
+        d_g = W * q / g - dot(pux + q, inverse_denominator)
+        return float(ll), np.array([d_p * p, d_q * q, d_g * g])
 
 
-def _log_likelihood(theta: np.ndarray, data: _Spend) -> tuple[float, np.ndarray]:
-    """Total log-likelihood and its gradient with respect to (ln p, ln q, ln gamma)."""
-    p, q, g = np.exp(theta)
-    ux, wx, W = data.ux, data.wx, data.total_weight
-    pux = p * ux
-    log_denominator = np.log(g + data.x_zbar)  # ln(gamma + x zbar)
-    px_q = p * data.x + q
-    ll = (dot(wx, gammaln(pux + q) - gammaln(pux)) - W * gammaln(q) + W * q * np.log(g)
-          + p * data.linear_in_p + data.constant - dot(data.w, px_q * log_denominator))
-    dig = digamma(pux + q)
-    d_p = dot(wx, ux * (dig - digamma(pux))) + data.linear_in_p - dot(data.w * data.x, log_denominator)
-    d_q = dot(wx, dig) - W * digamma(q) + W * np.log(g) - dot(data.w, log_denominator)
-    d_g = W * q / g - dot(data.w, px_q / (g + data.x_zbar))
-    return float(ll), np.array([d_p * p, d_q * q, d_g * g])
+def _by_x(stacked: np.ndarray) -> np.ndarray:
+    """The chunks' per-x rows in x order; an x in two chunks means the rows were split wrongly."""
+    stacked = np.asarray(stacked, dtype=np.float64)
+    stacked = stacked[np.argsort(stacked[:, 0], kind="stable")]
+    if np.any(np.diff(stacked[:, 0]) == 0):
+        raise ValueError("Gamma-Gamma: the rows of one x were split over two chunks; split the rows by x")
+    return stacked
+
+
+def _groups(x: np.ndarray) -> list[slice]:
+    """The slices of equal x in a chunk sorted by x."""
+    if np.any(np.diff(x) < 0):
+        raise ValueError("Gamma-Gamma: a chunk's rows must be sorted by x (then zbar)")
+    edges = [0, *(np.flatnonzero(np.diff(x)) + 1).tolist(), x.size]
+    return [slice(start, stop) for start, stop in zip(edges[:-1], edges[1:]) if stop > start]
+
+
+def spend_totals(x: np.ndarray, zbar: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Per distinct x of a chunk: [x, rows with w > 0, sum w, sum w zbar, sum w ln zbar].
+
+    A chunk holds every row of each of its x, sorted by (x, zbar, w); numpy sums each x's values in
+    that order, so the result does not depend on how the rows were split into chunks."""
+    out = np.empty((0, 5))
+    groups = _groups(x)
+    if groups:
+        weighted_log = w * np.log(zbar)
+        out = np.array([[x[g.start], np.count_nonzero(w[g] > 0), np.sum(w[g]), np.sum(w[g] * zbar[g]),
+                         np.sum(weighted_log[g])] for g in groups])
+    return out
+
+
+def spend_sums(x: np.ndarray, zbar: np.ndarray, w: np.ndarray, gamma: float, scale: float) -> np.ndarray:
+    """Per distinct x of a chunk (as in spend_totals): [x, sum w ln(gamma + x scale zbar),
+    sum w / (gamma + x scale zbar)], the part of the likelihood that needs every row."""
+    out = np.empty((0, 3))
+    groups = _groups(x)
+    if groups:
+        denominator = gamma + x * (zbar * scale)
+        weighted_log, weighted_inverse = w * np.log(denominator), w / denominator
+        out = np.array([[x[g.start], np.sum(weighted_log[g]), np.sum(weighted_inverse[g])] for g in groups])
+    return out
+
+
+def rows_in_memory(x, zbar, w) -> Callable:
+    """`over_rows` of arrays in memory: one chunk, sorted by (x, zbar, w)."""
+    order = np.lexsort((w, zbar, x))
+    x, zbar, w = x[order], zbar[order], w[order]
+    return lambda function, *args: function(x, zbar, w, *args)
 
 
 def _usable(x: np.ndarray, zbar: np.ndarray):
@@ -95,7 +158,7 @@ def gamma_gamma_log_likelihood(log_params, x, zbar, weights=None) -> tuple[float
     theta = np.asarray(log_params, dtype=np.float64).ravel()
     if theta.shape != (3,):
         raise ValueError("log_params must be (ln p, ln q, ln gamma)")
-    return _log_likelihood(theta, _Spend(x[use], zbar[use], w[use]))
+    return SpendRows(rows_in_memory(x[use], zbar[use], w[use])).log_likelihood(theta)
 
 
 def fit_gamma_gamma(x, zbar, weights=None) -> GammaGammaFit:
@@ -124,34 +187,40 @@ def fit_gamma_gamma(x, zbar, weights=None) -> GammaGammaFit:
         (x, zbar), w, _ = compress(x, zbar)
     else:
         w = w_all[use]
-    customers = float(w.sum())
     excluded = []
     if non_positive:
         excluded.append(f"{non_positive} rows with zbar <= 0")
     if missing:
         excluded.append(f"{missing} rows with missing zbar")
     excluded_text = f" (excluded: {', '.join(excluded)})" if excluded else ""
+    return fit_gamma_gamma_rows(SpendRows(rows_in_memory(x, zbar, w)), started, excluded_text)
+
+
+def fit_gamma_gamma_rows(rows: SpendRows, started: float | None = None, excluded_text: str = "") -> GammaGammaFit:
+    """Fit Gamma-Gamma on rows wherever they are (SpendRows: arrays in memory, or a table's partitions
+    in a Spark cluster): the optimiser runs here and asks `rows` for one pass per evaluation. The rows
+    must be usable (whole x > 0, finite zbar > 0, weights >= 0); see fit_gamma_gamma."""
+    started = time.perf_counter() if started is None else started
+    customers = rows.total_weight
     if customers < MIN_REPEAT_CUSTOMERS:
         raise FitError(f"Gamma-Gamma needs at least {MIN_REPEAT_CUSTOMERS} repeat customers with a positive "
                        f"mean repeat value; there are {customers:g}{excluded_text}",
                        FitError.TOO_FEW_REPEAT_CUSTOMERS)
-
-    scale = customers / float(dot(w, zbar))  # money unit: the mean zbar becomes 1
-    scaled = _Spend(x, zbar * scale, w)
+    scale = rows.money_scale()  # money unit: the mean zbar becomes 1
 
     def objective(theta):
-        ll, gradient = _log_likelihood(theta, scaled)
+        ll, gradient = rows.log_likelihood(theta, scale)
         return -ll / customers, -gradient / customers
 
     starts = [np.log([1.0, 3.0, 2.0]), np.full(3, 0.1)]
     theta, converged, message, iterations = fit_from_starts(objective, starts, ("p", "q", "gamma"))
     theta[2] -= np.log(scale)  # gamma back to the caller's currency
-    log_likelihood, _ = _log_likelihood(theta, _Spend(x, zbar, w))
+    log_likelihood, _ = rows.log_likelihood(theta)
     if not np.all(np.isfinite(theta)) or not np.isfinite(log_likelihood):
         raise FitError(f"Gamma-Gamma fit failed: {message}", FitError.FIT_FAILED)
     p, q, g = (float(v) for v in np.exp(theta))
     return GammaGammaFit(p=p, q=q, gamma=g, log_likelihood=log_likelihood, customers=round(customers),
-                         rows=int(np.count_nonzero(w > 0)), iterations=iterations, converged=converged,
+                         rows=rows.rows, iterations=iterations, converged=converged,
                          seconds=time.perf_counter() - started, message=message + excluded_text)
 
 

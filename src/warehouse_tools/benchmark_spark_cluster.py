@@ -111,7 +111,8 @@ def _run_cluster(spark, manifest) -> dict:
         node = SimpleNamespace(name=name, schema=SCHEMA, alias=name)  # the scores read these fits
         started = time.perf_counter()
         run_model(_load(path), node, manifest, spark, meter, _Config(CONFIG))
-        out[name] = {"seconds": time.perf_counter() - started, "collected": meter.bytes.get(name, 0), "sent": 0}
+        out[name] = {"seconds": time.perf_counter() - started, "collected": meter.bytes.get(name, 0), "sent": 0,
+                     "collects": len(meter.collects.get(name, []))}
     return out
 
 
@@ -170,7 +171,8 @@ def measure(spark, customers: int) -> dict:
 
 def _progress(line: str) -> None:
     """A stage's figures on stderr as soon as they are measured (a long run that is stopped keeps them)."""
-    print(f"[{dt.datetime.now(dt.timezone.utc):%H:%M:%S}] {line}", file=sys.stderr, flush=True)
+    print(f"[{dt.datetime.now(dt.timezone.utc):%H:%M:%S}, load {os.getloadavg()[0]:.1f}] {line}", file=sys.stderr,
+          flush=True)
 
 
 def _in_process(customers: int, work_dir: Path) -> dict:
@@ -196,7 +198,8 @@ def _table(customers: int, results: dict) -> str:
     for where, result in results.items():
         for name in MODELS:
             c, d = result["cluster"][name], result["driver"][name]
-            lines.append(f"| {where} | {name} | {c['collected'] / 1e6:.2f} MB | {c['seconds']:.1f} s | "
+            lines.append(f"| {where} | {name} | {c['collected'] / 1e6:.2f} MB ({c.get('collects', 0)} collects) | "
+                         f"{c['seconds']:.1f} s | "
                          f"{d['collected'] / 1e6:.1f} MB | {d['sent'] / 1e6:.1f} MB | {d['seconds']:.1f} s |")
         total_c = sum(r["collected"] for r in result["cluster"].values())
         total_d = sum(r["collected"] + r["sent"] for r in result["driver"].values())

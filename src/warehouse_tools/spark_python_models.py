@@ -16,10 +16,13 @@ session or a cluster through Spark Connect). Three kinds of model:
   returns a few rows; `finish(summaries, parameters)` makes the model's table from them on the
   driver. The same functions run on DuckDB and Postgres, over pandas' groups of the whole table.
 - any other model (the fits, which group their summaries in the cluster through the relation API)
-  runs on the driver as on DuckDB, its `dbt.ref()` being a `SparkRelation`.
+  runs on the driver as on DuckDB, its `dbt.ref()` being a `SparkRelation`. The fits collect the
+  purchase models' grouped (x, t_x, T) rows; Gamma-Gamma's (x, zbar) rows do not group (zbar is a
+  continuous mean), so they stay in the cluster (`chunks()`) and only per-x sums come back.
 
 `SparkRelation` is the part of DuckDB's relation API the models use (`filter`, `aggregate`, `order`,
-`df`, `fetchnumpy`), as SQL the cluster runs. Collecting rows of a per-customer table (one with a
+`df`, `fetchnumpy`), as SQL the cluster runs, plus `chunks()`: rows kept in the cluster for a function
+summed per partition on the executors (the Gamma-Gamma likelihood, one Spark job per optimiser step). Collecting rows of a per-customer table (one with a
 customer_id or contract_id column) that were not aggregated first raises PerCustomerCollect, for
 every model. Every collect is counted (rows, Arrow bytes) in a CollectMeter.
 """
@@ -40,14 +43,16 @@ class PerCustomerCollect(RuntimeError):
 
 @dataclass
 class CollectMeter:
-    """Rows and Arrow bytes collected to the driver, per model."""
+    """Rows and Arrow bytes collected to the driver, per model, and the rows of each collect."""
 
     rows: dict[str, int] = field(default_factory=dict)
     bytes: dict[str, int] = field(default_factory=dict)
+    collects: dict[str, list[int]] = field(default_factory=dict)
 
     def add(self, model: str, table: pa.Table) -> None:
         self.rows[model] = self.rows.get(model, 0) + table.num_rows
         self.bytes[model] = self.bytes.get(model, 0) + table.nbytes
+        self.collects.setdefault(model, []).append(table.num_rows)
 
 
 def _naive_utc(table: pa.Table) -> pa.Table:
@@ -97,9 +102,53 @@ class SparkRelation:
     def df(self):
         return self._collect().to_pandas()
 
+    def chunks(self, columns: tuple[str, ...], chunk_by: str) -> "ClusterChunks":
+        """This relation's rows kept in the cluster, for a function applied on the executors per chunk."""
+        return ClusterChunks(self, columns, chunk_by)
+
     def fetchnumpy(self) -> dict:
         table = self._collect()
         return {name: table.column(name).to_numpy(zero_copy_only=False) for name in table.column_names}
+
+
+class ClusterChunks:
+    """A relation's rows cached in the cluster, split into chunks that each hold every row of some
+    values of `chunk_by`, sorted by `columns`: calling it with (function, *args) runs
+    function(*column arrays, *args) on the executors once per chunk and returns the outputs stacked
+    (a 2-D array of doubles; only those come to the driver, counted by the meter). The Gamma-Gamma
+    fit's `over_rows` (customer_value.SpendRows): one Spark job per optimiser step. close() frees
+    the cache."""
+
+    def __init__(self, relation: SparkRelation, columns: tuple[str, ...], chunk_by: str):
+        spark = relation.spark
+        partitions = int(spark.conf.get("spark.sql.shuffle.partitions"))
+        self.columns, self.model, self.meter = columns, relation.model, relation.meter
+        self.frame = spark.sql(relation.sql).repartition(partitions, chunk_by).sortWithinPartitions(*columns).persist()
+
+    def __call__(self, function, *args):
+        import numpy as np
+
+        columns = self.columns
+        width = function(*(np.empty(0) for _ in columns), *args).shape[1]
+        names = [f"v{i}" for i in range(width)]
+
+        def run(batches):
+            import numpy as np
+            import pandas as pd
+
+            chunk = [batch for batch in batches if len(batch)]
+            if chunk:
+                rows = pd.concat(chunk, ignore_index=True)
+                out = function(*(rows[name].to_numpy(np.float64) for name in columns), *args)
+                yield pd.DataFrame(out, columns=names)
+
+        table = self.frame.mapInPandas(run, ", ".join(f"{name} double" for name in names)).toArrow()
+        self.meter.add(self.model, table)
+        return np.column_stack([table.column(name).to_numpy() for name in names]) if table.num_rows \
+            else np.empty((0, width))
+
+    def close(self) -> None:
+        self.frame.unpersist()
 
 
 class _ClusterDbt:

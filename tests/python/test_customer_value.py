@@ -18,12 +18,14 @@ import pandas as pd
 import pytest
 from lifetimes import BetaGeoFitter, GammaGammaFitter
 from scipy.optimize import approx_fprime
+from scipy.special import gammaln
 
 from customer_value import (
     MIN_REPEAT_CUSTOMERS,
     BgNbdFit,
     FitError,
     GammaGammaFit,
+    SpendRows,
     bgnbd_log_likelihood,
     compress,
     discounted_clv,
@@ -31,6 +33,7 @@ from customer_value import (
     expected_purchases,
     fit_bgnbd,
     fit_gamma_gamma,
+    fit_gamma_gamma_rows,
     gamma_gamma_log_likelihood,
     p_alive,
 )
@@ -527,3 +530,51 @@ def test_closed_form_matches_the_defining_integral():
     r, a, b, x, s = 0.0197, 5.66, 19.9, 0.0, 494.0
     assert float(_growth((r, 1.0, a, b), np.array(s), np.array(x), np.array(0.0))) == pytest.approx(
         _growth_by_quadrature(r, a, b, x, s), rel=1e-8)
+
+
+# --- Gamma-Gamma over rows held in chunks (Spark's partitions, docs/engines.md) -------------------
+
+
+def _chunks_by_x(x, zbar, w, chunks: int, seed: int):
+    """`over_rows` as on Spark: each distinct x's rows in one of `chunks` chunks (x assigned at random),
+    each chunk sorted by (x, zbar, w) as sortWithinPartitions leaves it, the chunks in random order."""
+    rng = np.random.default_rng(seed)
+    ux = np.unique(x)
+    where = dict(zip(ux, rng.integers(0, chunks, ux.size)))
+    owner = np.array([where[value] for value in x])
+    parts = []
+    for chunk in rng.permutation(chunks):
+        rows = rng.permutation(np.flatnonzero(owner == chunk))
+        rows = rows[np.lexsort((w[rows], zbar[rows], x[rows]))]
+        parts.append((x[rows], zbar[rows], w[rows]))
+    return lambda function, *args: np.vstack([function(*part, *args) for part in parts])
+
+
+def test_gamma_gamma_summed_over_chunks_is_the_fit_of_the_whole_array(cdnow):
+    """The Spark path (the likelihood summed per partition, the optimiser on the driver) gives the fit
+    of the arrays in memory to the bit, however the rows are split, and lifetimes' estimates."""
+    repeat = cdnow["x"] > 0
+    (x, zbar), w, _ = compress(cdnow["x"][repeat], cdnow["zbar"][repeat])
+    whole = fit_gamma_gamma(x, zbar, weights=w)
+    for chunks, seed in ((1, 1), (4, 2), (9, 3)):
+        split = fit_gamma_gamma_rows(SpendRows(_chunks_by_x(x, zbar, w, chunks, seed)))
+        assert (split.p, split.q, split.gamma, split.log_likelihood, split.iterations, split.rows) == \
+            (whole.p, whole.q, whole.gamma, whole.log_likelihood, whole.iterations, whole.rows), chunks
+    theirs = GammaGammaFitter().fit(cdnow["x"][repeat], cdnow["zbar"][repeat]).params_
+    for ours, name in (("p", "p"), ("q", "q"), ("gamma", "v")):
+        assert getattr(split, ours) == pytest.approx(theirs[name], rel=1e-4), ours
+    # the sums are the likelihood: against the per-row formula (Fader & Hardie 2013), written out here
+    theta = np.log([4.0, 2.5, 30.0])
+    p, q, g = np.exp(theta)
+    per_row = (gammaln(p * x + q) - gammaln(p * x) - gammaln(q) + q * np.log(g) + (p * x - 1) * np.log(zbar)
+               + p * x * np.log(x) - (p * x + q) * np.log(g + x * zbar))
+    ll, _ = SpendRows(_chunks_by_x(x, zbar, w, 5, 4)).log_likelihood(theta)
+    assert ll == pytest.approx(float(np.sum(w * per_row)), rel=1e-12)
+
+
+def test_gamma_gamma_refuses_rows_of_one_x_split_over_chunks():
+    x, zbar, w = np.array([1.0, 1.0, 2.0]), np.array([10.0, 20.0, 15.0]), np.ones(3)
+    split = lambda function, *args: np.vstack([function(x[:1], zbar[:1], w[:1], *args),  # noqa: E731
+                                               function(x[1:], zbar[1:], w[1:], *args)])
+    with pytest.raises(ValueError, match="the rows of one x were split over two chunks"):
+        SpendRows(split)

@@ -20,14 +20,50 @@ from warehouse_tools.spark_python_models import CollectMeter, PerCustomerCollect
 
 
 class _DuckDBAsSpark:
-    """spark.sql(query).toArrow() answered by DuckDB (backticks become double quotes)."""
+    """spark.sql(query).toArrow() answered by DuckDB (backticks become double quotes), and the few
+    DataFrame methods of SparkRelation.chunks(): rows hashed into partitions by a column, sorted within
+    them, and mapInPandas over each partition in batches of 500 rows. `mapped` keeps the row count of
+    every mapInPandas result the driver collected."""
+
+    conf = type("Conf", (), {"get": lambda _, key: {"spark.sql.shuffle.partitions": "3"}[key]})()
 
     def __init__(self, connection: duckdb.DuckDBPyConnection):
         self.connection = connection
+        self.mapped: list[int] = []
 
     def sql(self, query: str):
-        relation = self.connection.sql(query.replace("`", '"'))
-        return type("Frame", (), {"toArrow": lambda _: relation.fetch_arrow_table()})()
+        return _Frame(self, self.connection.sql(query.replace("`", '"')).df())
+
+
+class _Frame:
+    def __init__(self, spark: _DuckDBAsSpark, rows: pd.DataFrame, partitions: list | None = None):
+        self.spark, self.rows, self.partitions = spark, rows, partitions
+
+    def toArrow(self):
+        import pyarrow as pa
+
+        return pa.Table.from_pandas(self.rows, preserve_index=False)
+
+    def repartition(self, count: int, column: str):
+        owner = (self.rows[column].to_numpy().astype(np.int64) * 2654435761) % count
+        return _Frame(self.spark, self.rows, [self.rows[owner == part] for part in range(count)][::-1])
+
+    def sortWithinPartitions(self, *columns):
+        return _Frame(self.spark, self.rows, [part.sort_values(list(columns)) for part in self.partitions])
+
+    def persist(self):
+        return self
+
+    def unpersist(self):
+        self.partitions = None
+
+    def mapInPandas(self, function, schema: str):
+        out = [frame for part in self.partitions
+               for frame in function(iter([part.iloc[start:start + 500] for start in range(0, len(part), 500)]))]
+        names = [column.split()[0] for column in schema.split(", ")]
+        rows = pd.concat(out, ignore_index=True) if out else pd.DataFrame({name: [] for name in names}, dtype=float)
+        self.spark.mapped.append(len(rows))
+        return _Frame(self.spark, rows)
 
 
 def _load(path: str):
@@ -56,9 +92,9 @@ def summary_connection() -> duckdb.DuckDBPyConnection:
     return connection
 
 
-def _relation(connection, table: str, model: str, meter: CollectMeter) -> SparkRelation:
+def _relation(connection, table: str, model: str, meter: CollectMeter, spark=None) -> SparkRelation:
     columns = [row[0] for row in connection.sql(f"describe {table}").fetchall()]
-    return SparkRelation(_DuckDBAsSpark(connection), f"select * from {table}", table,
+    return SparkRelation(spark or _DuckDBAsSpark(connection), f"select * from {table}", table,
                          "customer_id" in columns or "contract_id" in columns, model, meter)
 
 
@@ -98,7 +134,8 @@ def test_every_python_model_works_on_per_customer_rows_only_in_the_cluster():
 
 
 def test_the_fits_model_runs_on_grouped_rows_and_the_scores_model_would_not(summary_connection):
-    """The fits model as it runs on Spark (its refs SparkRelations) collects only grouped rows; the
+    """The fits model as it runs on Spark (its refs SparkRelations) collects only grouped rows and, for
+    Gamma-Gamma, per-x sums of the rows kept in the cluster, with the fits of the whole arrays; the
     scores model's whole-table model() would read the summary into the driver, and is refused: on
     Spark it runs as score() on the executors instead."""
     meter = CollectMeter()
@@ -111,8 +148,13 @@ def test_the_fits_model_runs_on_grouped_rows_and_the_scores_model_would_not(summ
                                                    "monthly_discount_rate": 0.01, "churn_horizon_days": 365}[key]})()
 
         def ref(self, name: str) -> SparkRelation:
-            return _relation(summary_connection, name, self.model, meter)
+            return _relation(summary_connection, name, self.model, meter, spark)
 
+    class DuckDB(Dbt):
+        def ref(self, name: str):
+            return summary_connection.table(name)
+
+    spark = _DuckDBAsSpark(summary_connection)
     fits = _load("models/intermediate/customer_value/int_customer_clv_fits.py").model(Dbt("int_customer_clv_fits"), None)
     assert set(fits["status"]) <= {"fitted", "failed"} and (fits["model"] == "bg_nbd").any()
     # exactly the grouped rows: per period the distinct (x, t_x, T) once for the three purchase models, Gamma-Gamma
@@ -120,10 +162,18 @@ def test_the_fits_model_runs_on_grouped_rows_and_the_scores_model_would_not(summ
     # of each period
     purchase_groups = summary_connection.sql(
         "select count(*) from (select distinct x, t_x, t_age from int_customer_clv_summary)").fetchone()[0]
-    spend_groups = summary_connection.sql("select count(*) from (select distinct x, mean_repeat_value from "
-                                          "int_customer_clv_summary where x > 0 and mean_repeat_value > 0)").fetchone()[0]
+    spend_xs = summary_connection.sql("select count(distinct x) from int_customer_clv_summary "
+                                      "where x > 0 and mean_repeat_value > 0").fetchone()[0]
     assert purchase_groups < 1000
-    assert meter.rows["int_customer_clv_fits"] == 2 * (purchase_groups + spend_groups + 1)
+    # Gamma-Gamma's (x, zbar) rows stay in the cluster: per optimiser step one row per distinct x comes back
+    mapped = spark.mapped
+    assert len(mapped) > 10 and set(mapped) == {spend_xs}
+    assert meter.rows["int_customer_clv_fits"] == 2 * (purchase_groups + 1) + sum(mapped)
+    # and the fits are those of the whole arrays (DuckDB's path), to the bit
+    on_duckdb = _load("models/intermediate/customer_value/int_customer_clv_fits.py").model(DuckDB("int_customer_clv_fits"), None)
+    pd.testing.assert_frame_equal(fits.drop(columns="fit_seconds"), on_duckdb.drop(columns="fit_seconds"),
+                                  check_exact=True)
+    assert (fits.loc[fits["model"] == "gamma_gamma", "status"] == "fitted").all()
     with pytest.raises(PerCustomerCollect):
         _load("models/intermediate/customer_value/int_customer_clv_scores.py").model(Dbt("int_customer_clv_scores"), None)
 

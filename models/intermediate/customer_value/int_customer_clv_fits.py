@@ -10,7 +10,9 @@ at the end of the calibration period ('calibration', int_subscription_contracts_
 int_subscription_holdout_scores projects through the holdout), from survivor counts by cohort of
 renewal points faced. The numerics are the package customer_value
 (src/customer_value, installed into the virtual environment by make install); customers with equal summaries are grouped
-in the database and fitted as one weighted row. A fit that cannot be made (too few repeat
+in the database and fitted as one weighted row; Gamma-Gamma's rows barely group (the mean spend
+is continuous), so on Spark they stay in the cluster and its likelihood is summed on the executors
+(docs/engines.md). A fit that cannot be made (too few repeat
 customers, no convergence, q <= 1 for Gamma-Gamma, nobody cancelled for sBG) is a row with status
 'failed' and its reason; the scores then fall back to the heuristic and say so.
 Time unit: days for the purchase models, the billing interval for sBG.
@@ -60,16 +62,39 @@ def _bgnbd_row(period: str, relation) -> dict:
     return _purchase_row("bg_nbd", period, relation)
 
 
-def _gamma_gamma_row(period: str, relation) -> dict:
-    from customer_value import FitError, fit_gamma_gamma
+SPEND_COLUMNS = ("x", "mean_repeat_value", "weight")
 
-    data = _grouped(relation, "x, mean_repeat_value", "x > 0 and mean_repeat_value > 0")
-    row = {"model": "gamma_gamma", "period": period, "time_unit": "day",
-           "customers": int(data["weight"].sum()) if data["weight"].size else 0}
+
+def _spend_rows(relation):
+    """The (x, mean_repeat_value, weight) rows of the repeat buyers, as Gamma-Gamma's `over_rows`, and
+    a function to call when done. Grouping hardly shortens them (the mean spend is continuous), so on
+    Spark (a relation with `chunks`) they stay in the cluster and the likelihood is summed on the
+    executors, each of them holding every row of some x; elsewhere they are read as arrays."""
+    from customer_value import rows_in_memory
+
+    keys = "x, mean_repeat_value"
+    spend = relation.filter("x > 0 and mean_repeat_value > 0").aggregate(
+        f"{keys}, cast(count(*) as integer) as weight", keys)
+    if hasattr(spend, "chunks"):
+        chunks = spend.chunks(SPEND_COLUMNS, "x")
+        return chunks, chunks.close
+    arrays = spend.order(keys).fetchnumpy()
+    return rows_in_memory(*(np.asarray(arrays[name], dtype=float) for name in SPEND_COLUMNS)), lambda: None
+
+
+def _gamma_gamma_row(period: str, relation) -> dict:
+    from customer_value import FitError, SpendRows, fit_gamma_gamma_rows
+
+    row = {"model": "gamma_gamma", "period": period, "time_unit": "day", "customers": 0}
+    over_rows, close = _spend_rows(relation)
     try:
-        fit = fit_gamma_gamma(data["x"], data["mean_repeat_value"], weights=data["weight"])
+        rows = SpendRows(over_rows)
+        row["customers"] = round(rows.total_weight)
+        fit = fit_gamma_gamma_rows(rows)
     except FitError as error:
         return {**row, "status": "failed", "message": str(error)}
+    finally:
+        close()
     status = "fitted" if fit.converged and fit.q > 1 else "failed"
     message = fit.message if fit.q > 1 else f"q = {fit.q:.4g} <= 1: expected spend is undefined"
     return {**row, "status": status, "message": message, "p": fit.p, "q": fit.q, "gamma": fit.gamma,

@@ -32,21 +32,20 @@ class _DuckDBAsSpark:
         self.mapped: list[int] = []
 
     def sql(self, query: str):
-        return _Frame(self, self.connection.sql(query.replace("`", '"')).df())
+        return _Frame(self, self.connection.sql(query.replace("`", '"')).fetch_arrow_table())
 
 
 class _Frame:
-    def __init__(self, spark: _DuckDBAsSpark, rows: pd.DataFrame, partitions: list | None = None):
+    def __init__(self, spark: _DuckDBAsSpark, rows, partitions: list | None = None):
         self.spark, self.rows, self.partitions = spark, rows, partitions
 
     def toArrow(self):
-        import pyarrow as pa
-
-        return pa.Table.from_pandas(self.rows, preserve_index=False)
+        return self.rows
 
     def repartition(self, count: int, column: str):
-        owner = (self.rows[column].to_numpy().astype(np.int64) * 2654435761) % count
-        return _Frame(self.spark, self.rows, [self.rows[owner == part] for part in range(count)][::-1])
+        rows = self.rows.to_pandas()
+        owner = (rows[column].to_numpy().astype(np.int64) * 2654435761) % count
+        return _Frame(self.spark, self.rows, [rows[owner == part] for part in range(count)][::-1])
 
     def sortWithinPartitions(self, *columns):
         return _Frame(self.spark, self.rows, [part.sort_values(list(columns)) for part in self.partitions])
@@ -58,12 +57,14 @@ class _Frame:
         self.partitions = None
 
     def mapInPandas(self, function, schema: str):
+        import pyarrow as pa
+
         out = [frame for part in self.partitions
                for frame in function(iter([part.iloc[start:start + 500] for start in range(0, len(part), 500)]))]
         names = [column.split()[0] for column in schema.split(", ")]
         rows = pd.concat(out, ignore_index=True) if out else pd.DataFrame({name: [] for name in names}, dtype=float)
         self.spark.mapped.append(len(rows))
-        return _Frame(self.spark, rows)
+        return _Frame(self.spark, pa.Table.from_pandas(rows, preserve_index=False))
 
 
 def _load(path: str):

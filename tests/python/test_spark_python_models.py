@@ -171,7 +171,8 @@ def test_the_fits_model_runs_on_grouped_rows_and_the_scores_model_would_not(summ
     assert len(mapped) > 10 and set(mapped) == {spend_xs}
     assert meter.rows["int_customer_clv_fits"] == 2 * (purchase_groups + 1) + sum(mapped)
     # and the fits are those of the whole arrays (DuckDB's path), to the bit
-    on_duckdb = _load("models/intermediate/customer_value/int_customer_clv_fits.py").model(DuckDB("int_customer_clv_fits"), None)
+    fits_model = _load("models/intermediate/customer_value/int_customer_clv_fits.py")
+    on_duckdb = fits_model.model(DuckDB("int_customer_clv_fits"), None)
     pd.testing.assert_frame_equal(fits.drop(columns="fit_seconds"), on_duckdb.drop(columns="fit_seconds"),
                                   check_exact=True)
     assert (fits.loc[fits["model"] == "gamma_gamma", "status"] == "fitted").all()

@@ -24,8 +24,7 @@ session or a cluster through Spark Connect). Three kinds of model:
 `df`, `fetchnumpy`), as SQL the cluster runs, plus `chunks()`: rows kept in the cluster for a function
 summed per partition on the executors (the Gamma-Gamma likelihood, one Spark job per optimiser step).
 Collecting rows of a per-customer table (one with a customer_id or contract_id column) that were not
-aggregated first raises PerCustomerCollect, for
-every model. Every collect is counted (rows, Arrow bytes) in a CollectMeter.
+aggregated first raises PerCustomerCollect, for every model. Every collect is counted (rows, Arrow bytes) in a CollectMeter.
 """
 
 from __future__ import annotations

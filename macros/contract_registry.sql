@@ -35,3 +35,17 @@
     {%- endif -%}
     {{ return(registered) }}
 {%- endmacro %}
+
+{#-
+    order_contract_columns(): the columns of the order contract in order (docs/orders.md), the ones
+    int_orders_unioned selects from every registered order model and int_orders_priced hashes to
+    tell a changed order (row_hash). The contract's types are in _orders__models.yml.
+-#}
+{% macro order_contract_columns() -%}
+    {{ return([
+        'order_key', 'order_id', 'source_system', 'source_table', 'customer_record_id', 'transaction_type',
+        'order_status', 'ordered_at', 'event_id', 'event_name', 'offer_id', 'product_name', 'shop_id',
+        'partner_asset_type', 'partner_asset_key', 'currency_code', 'gross_amount', 'discount_amount',
+        'fee_charged_amount', 'refund_amount', 'ticket_count', 'is_free', 'extracted_at',
+    ]) }}
+{%- endmacro %}

@@ -4,9 +4,13 @@ Day N: the demo landing data without its later extracts (Humanitix, Kajabi conta
 Ticket Tailor each have a second, later export with new records and updates to old ones, refunds
 among them) and with no erasure request. Day N+1: those extracts, the erasure requests, and a new
 Kajabi contacts export whose one contact holds the email of one existing customer and the phone of
-another, so identity resolution merges two customers that already had ids. A full build on day N
-followed by an incremental run on day N+1 must give the marts of a full build on day N+1 (customer
-ids compared through their records, see mart_comparison).
+another, so identity resolution merges two customers that already had ids. Day N+1 also rewrites
+two order files that day N loaded under their own names, as a stranger's "export all orders" does
+(a Ticket Tailor JSON Lines file and a PayPal CSV with CRLF line endings): one order's amount changed
+with the same _extracted_at, one order removed, one added; and it deletes a Ticket Tailor extract that
+day N loaded (a new order and a later version of an old one). A full build on day N followed by an
+incremental run on day N+1 must give the marts of a full build on day N+1 (customer ids compared
+through their records, see mart_comparison).
 """
 
 from __future__ import annotations
@@ -20,9 +24,9 @@ import pytest
 
 from conftest import DbtCommandError, run_dbt
 from mart_comparison import compare_marts
+from rewritten_exports import (LATER_EXTRACTS, TICKET_TAILOR_DELETED, gross_amounts, land_deleted_extract,
+                               rewrite_in_place)
 
-LATER_EXTRACTS = ["humanitix/orders_2025-07-14.jsonl", "kajabi/contacts_2025-11-12.csv",
-                  "paypal/activity_2025-11-12.csv", "ticket_tailor/orders_2025-11-15.jsonl"]
 MODELS_ONLY = ["build", "--exclude", "resource_type:test", "resource_type:unit_test"]
 
 pytestmark = pytest.mark.slow
@@ -70,6 +74,7 @@ def test_an_incremental_run_gives_the_marts_of_a_full_build(demo_landing, tmp_pa
         (day_n / path).unlink()
     requests = day_n / "privacy" / "erasure_requests.csv"
     requests.write_text(requests.read_text().splitlines()[0] + "\n")
+    after_deletion = land_deleted_extract(day_n, raw_all)
     incremental = tmp_path / "incremental" / "demo.duckdb"
     incremental.parent.mkdir()
     _build(MODELS_ONLY, day_n, incremental, monkeypatch)
@@ -83,6 +88,8 @@ def test_an_incremental_run_gives_the_marts_of_a_full_build(demo_landing, tmp_pa
         writer = csv.DictWriter(fh, fieldnames=list(contact))
         writer.writeheader()
         writer.writerow(contact)
+    expected = rewrite_in_place(day_n, raw_all) | after_deletion
+    (day_n / TICKET_TAILOR_DELETED).unlink()
     with duckdb.connect(str(incremental), read_only=True) as con:
         before = con.sql("select count(*) from marts.fct_orders").fetchone()[0]
 
@@ -100,6 +107,10 @@ def test_an_incremental_run_gives_the_marts_of_a_full_build(demo_landing, tmp_pa
         assert con.sql(f"""select count(*) from intermediate.int_customer_identity_changes
                            where absorbed_customer_id in ('{first}', '{second}')""").fetchone()[0] == 1
         assert con.sql("select count(*) from marts.fct_orders where is_customer_erased").fetchone()[0] > 0
+    # the rewritten files' orders and the deleted extract's are as the landing holds them now, in
+    # both builds
+    assert gross_amounts(full, expected) == expected
+    assert gross_amounts(incremental, expected) == expected
     assert compare_marts(incremental, full) == {}
 
     # tests on the batch (macros/tests_on_batch.sql): a full build loads fct_orders in one batch, the

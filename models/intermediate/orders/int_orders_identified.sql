@@ -2,15 +2,18 @@
     Every priced order (int_orders_priced) with its resolved customer (int_customer_ids), and
     erasure applied: orders of an erased customer (int_erased_customers) stay, anonymous: no
     customer, no source ids, order_key replaced. The rows and columns of fct_orders.
-    Incremental: a run reloads the orders priced anew (new and re-extracted orders), orders whose
-    customer changed (merges and splits) and orders of newly erased customers; everything else stays
-    (docs/orders.md). order_sk, md5 of the source key, is the same before and after an erasure.
+    Incremental: a run reloads the orders priced anew (new orders and orders whose row_hash changed),
+    orders whose customer changed (merges and splits) and orders of newly erased customers, and
+    deletes the orders int_orders_priced no longer holds; everything else stays (docs/orders.md).
+    order_sk, md5 of the source key, is the same before and after an erasure.
 -#}
 {{ config(
     materialized=incremental_where_supported(),
     unique_key='order_sk',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
+    post_hook="{{ delete_gone_upstream('order_sk', ref('int_orders_priced'),
+        upstream_key='md5(upstream.order_key)') }}",
 ) }}
 
 with
@@ -19,11 +22,11 @@ with
 -- noqa: disable=LT02
 {% if is_incremental() %}
 changed as (
-    -- new orders, and orders in a later extract than the one loaded (late updates, refunds)
+    -- new orders, and orders priced from another row since they were loaded (row_hash)
     select priced.order_key
     from {{ ref('int_orders_priced') }} as priced
     left join {{ this }} as loaded on md5(priced.order_key) = loaded.order_sk
-    where loaded.order_sk is null or priced.extracted_at is distinct from loaded.extracted_at
+    where loaded.order_sk is null or priced.row_hash != loaded.row_hash
     union
     -- orders whose customer changed in this run (identity merges and splits)
     select priced.order_key
@@ -117,6 +120,8 @@ final as (
         counts_toward_revenue,
         is_customer_erased,
         extracted_at,
+        -- the content of the order as priced (int_orders_priced); not in fct_orders
+        row_hash,
         -- the run that (re)loaded the row: tests on the batch check the latest (macro latest_batch_filter)
         {{ run_started_timestamp() }} as loaded_at
     from identified

@@ -7,31 +7,34 @@
     too); partner share: net x the partner's revenue share, less the fee per ticket of the terms
     (never below zero on a sale). Amounts are in the order's currency and, with suffix _reporting,
     in var reporting_currency at the FX rate of the order's month (seed fx_rates).
-    Incremental: a run prices new orders and orders in a later extract than the one priced (late
-    updates, refunds); nothing here depends on the customer, so merges and erasures leave it alone
-    (int_orders_identified). Partner terms or FX rates edited in the seeds need a --full-refresh.
+    Incremental: a run prices the orders that are new or whose row in int_orders_unioned changed
+    (row_hash: late updates, refunds, a file rewritten in place, an event renamed) and deletes the
+    orders no longer there; nothing here depends on the customer, so merges and erasures leave it
+    alone (int_orders_identified). Partner terms or FX rates edited in the seeds need a --full-refresh.
 -#}
 {{ config(
     materialized=incremental_where_supported(),
     unique_key='order_key',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
+    post_hook="{{ delete_gone_upstream('order_key', ref('int_orders_unioned')) }}",
 ) }}
 
 with
 
--- the linter renders both branches of is_incremental(): no indent check in this part
--- noqa: disable=LT02
-orders as (
-    select unioned.*
-    from {{ ref('int_orders_unioned') }} as unioned
-    {%- if is_incremental() %}
-    -- new orders, and orders in a later extract than the one priced (late updates, refunds)
-    left join {{ this }} as priced on unioned.order_key = priced.order_key
-    where priced.order_key is null or unioned.extracted_at is distinct from priced.extracted_at
-    {%- endif %}
+unioned as (
+    select
+        *,
+        -- what the order is made of: every column of the order contract
+        {{ content_hash(order_contract_columns()) }} as row_hash
+    from {{ ref('int_orders_unioned') }}
 ),
--- noqa: enable=LT02
+
+orders as (
+    -- on an incremental run: the orders not priced yet or priced from another row
+    select * from unioned
+    {{ new_or_changed_only('unioned', 'order_key') }}
+),
 
 partners as (
     select * from {{ ref('int_orders_partners') }}
@@ -148,7 +151,8 @@ final as (
         ) as is_paid,
         -- the row's amounts belong in revenue: settled sales, refunded sales and refund transactions
         order_status in ('completed', 'partially_refunded', 'refunded') as counts_toward_revenue,
-        extracted_at
+        extracted_at,
+        row_hash
     from converted
 )
 

@@ -1,15 +1,29 @@
+{#- incremental: records new or changed in the landing data are (re)loaded, records gone from it
+    deleted (macros/incremental_changes.sql) -#}
 {{ config(
     materialized=incremental_where_supported(),
     unique_key='transaction_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
+    post_hook="{{ delete_gone_upstream('transaction_id', ref('base_kajabi__transactions'),
+        'upstream.version_rank = 1') }}",
 ) }}
 
 with
 
+current_versions as (
+    select
+        *,
+        -- what the staged row is made of: the landing row and its file
+        {{ content_hash(['source_file', 'raw_record']) }} as row_hash
+    from {{ ref('base_kajabi__transactions') }}
+    where quarantine_reason is null and version_rank = 1
+),
+
 transactions as (
-    select * from {{ ref('base_kajabi__transactions') }}
-    where quarantine_reason is null and version_rank = 1 {{ new_landing_files_only() }}
+    -- on an incremental run: the records not loaded yet or loaded from another landing row
+    select * from current_versions
+    {{ new_or_changed_only('current_versions', 'transaction_id') }}
 ),
 
 typed as (
@@ -53,7 +67,8 @@ final as (
         -- timestamps (UTC)
         created_at,
         extracted_at,
-        source_file
+        source_file,
+        row_hash
     from typed
 )
 

@@ -32,10 +32,28 @@
 -#}
 {% macro new_or_changed_only(relation, key) -%}
     {%- if is_incremental() -%}
+        {%- do require_row_hash() -%}
         where not exists (
             select 1 from {{ this }} as loaded
             where loaded.{{ key }} = {{ relation }}.{{ key }} and loaded.row_hash = {{ relation }}.row_hash
         )
+    {%- endif -%}
+{%- endmacro %}
+
+{#-
+    require_row_hash(): on an incremental run, stops the build with one line naming the model and the
+    command to rebuild it when its table has no row_hash column: it was built by a version of the
+    project that told records apart by landing file name (before 2026-12-07), and comparing contents
+    needs the hashes of what is loaded. Without this check the run failed with a binder error
+    naming neither.
+-#}
+{% macro require_row_hash() -%}
+    {%- if execute and is_incremental()
+        and 'row_hash' not in (adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list) -%}
+        {{ exceptions.raise_compiler_error(
+            this ~ ' was built before the incremental order models compared record contents (it has no'
+            ~ ' row_hash column): rebuild it once with dbt build --full-refresh --select ' ~ model.name ~ '+'
+        ) }}
     {%- endif -%}
 {%- endmacro %}
 

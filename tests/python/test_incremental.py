@@ -143,3 +143,23 @@ def test_the_comparison_sees_a_difference(demo_warehouse, tmp_path: Path) -> Non
         con.execute("update marts.fct_customer_rfm set monetary_reporting = monetary_reporting + 0.01 "
                     "where customer_id = (select min(customer_id) from marts.fct_customer_rfm)")
     assert list(compare_marts(demo_warehouse.duckdb_path, copy)) == ["fct_customer_rfm"]
+
+
+def test_a_table_built_before_row_hash_stops_the_run_with_the_command_to_rebuild_it(
+        demo_warehouse, tmp_path: Path, monkeypatch) -> None:
+    """An order model built by a version that told records apart by file name has no row_hash: the
+    incremental run stops with one line naming the model and the --full-refresh command (it failed
+    with a binder error naming neither), and that command rebuilds it."""
+    copy = tmp_path / demo_warehouse.duckdb_path.name
+    shutil.copy(demo_warehouse.duckdb_path, copy)
+    with duckdb.connect(str(copy)) as con:
+        con.execute("alter table staging.stg_paypal__transactions drop column row_hash")
+    select = ["run", "--select", "stg_paypal__transactions"]
+    with pytest.raises(DbtCommandError, match=r"stg_paypal__transactions\" was built before .* no row_hash column\)"
+                       r": rebuild it once with dbt build --full-refresh --select stg_paypal__transactions\+"):
+        _build(select, demo_warehouse.raw_dir, copy, monkeypatch)
+    _build([*select, "--full-refresh"], demo_warehouse.raw_dir, copy, monkeypatch)
+    with duckdb.connect(str(copy), read_only=True) as con:
+        columns = [row[0] for row in con.sql("describe staging.stg_paypal__transactions").fetchall()]
+    assert "row_hash" in columns
+    _build(select, demo_warehouse.raw_dir, copy, monkeypatch)

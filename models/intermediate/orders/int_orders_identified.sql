@@ -21,6 +21,7 @@ with
 -- the linter renders both branches of is_incremental(): no indent check in this part
 -- noqa: disable=LT02
 {% if is_incremental() %}
+{%- do require_row_hash() %}
 changed as (
     -- new orders, and orders priced from another row since they were loaded (row_hash)
     select priced.order_key

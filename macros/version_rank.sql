@@ -1,6 +1,7 @@
 {#-
     rank_versions(relation, record_key, newest_first): the rows of `relation` (a CTE with a
-    `row_quarantine_reason` and a `raw_record` column) with two more columns:
+    `row_quarantine_reason` and a `record_hash` column, the hash of the raw row: macro
+    ingest_landing_rows) with two more columns:
       - quarantine_reason: row_quarantine_reason, or 'conflicting_versions' for the rows of the
         newest version of a record when they tie on every column of newest_first (the same
         extract, file and update time) but differ in content: a coin toss otherwise (a PayPal id
@@ -20,8 +21,8 @@
     {%- set is_conflict -%}
         (
             rank() over (partition by {{ versions }} order by {{ order_by }}) = 1
-            and min(raw_record) over (partition by {{ versions }}, {{ newest_first | join(', ') }})
-            != max(raw_record) over (partition by {{ versions }}, {{ newest_first | join(', ') }})
+            and min(record_hash) over (partition by {{ versions }}, {{ newest_first | join(', ') }})
+            != max(record_hash) over (partition by {{ versions }}, {{ newest_first | join(', ') }})
         )
     {%- endset -%}
     select

@@ -281,10 +281,24 @@
             ) -%}
         {%- endfor -%}
         {%- do statements.append('alter table ' ~ relation ~ ' alter column filename drop default') -%}
+        {#- each file's fingerprint for the base models (macro changed_landing_files), taken before
+            COPY reads it: size and modification time, NULL when modified within 2 s of the look -#}
+        {%- set paths = [] -%}
+        {%- for file in files %}{% do paths.append(string_literal(folder ~ '/' ~ file)) %}{% endfor -%}
+        {%- set fingerprints = {} -%}
+        {%- for row in run_query(
+            'select path, case when (stat).modification < clock_timestamp() - interval \'2 seconds\' then'
+            ~ ' (stat).size || \' bytes, modified \' || to_char((stat).modification at time zone \'UTC\','
+            ~ ' \'YYYY-MM-DD HH24:MI:SS "UTC"\') end'
+            ~ ' from (select path, pg_stat_file(path) as stat from unnest(array[' ~ paths | join(', ') ~ ']) as path) as files'
+        ) -%}
+            {%- do fingerprints.update({row[0]: row[1]}) -%}
+        {%- endfor -%}
         {%- do run_query(statements | join(';\n')) -%}
         {%- for file in files -%}
             {%- do inventory.append({'file': folder ~ '/' ~ file, 'source_system': table.source_system,
-                                     'source_table': table.source_table, 'status': 'read', 'encoding': 'utf-8'}) -%}
+                                     'source_table': table.source_table, 'status': 'read', 'encoding': 'utf-8',
+                                     'fingerprint': fingerprints[folder ~ '/' ~ file]}) -%}
         {%- endfor -%}
     {%- endfor -%}
     {#- COPY stops on a line it cannot read, naming it: no rejected lines; files no source reads are not listed -#}

@@ -162,6 +162,16 @@
     {%- set control = "'[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]'" -%}
     {%- set signature = table.format ~ '|' ~ table.columns | join(',') ~ '|' ~ var('csv_reader_options') ~ '|' ~ var('jsonl_reader_options') -%}
     {%- set known = _duckdb_landing_unchanged_files(table, files, signature) -%}
+    {#- each file's fingerprint for the base models (macro changed_landing_files): size and
+        modification time as snapshotted before the read; NULL when modified within 2 s of that look
+        (the time is to the second: a rewrite in that second would keep both) -#}
+    {%- set fingerprints = {} -%}
+    {%- for stats in run_query(
+        'select file, case when modified < checked_at - interval 2 second then size || \' bytes, modified \''
+        ~ ' || strftime(modified at time zone \'UTC\', \'%Y-%m-%d %H:%M:%S UTC\') end from landing_file_stats'
+    ) -%}
+        {%- do fingerprints.update({stats[0]: stats[1]}) -%}
+    {%- endfor -%}
     {%- set facts = _duckdb_landing_file_facts(files | reject('in', known) | list) if (files | reject('in', known) | list) else {} -%}
     {%- set inventory = [] -%}
     {%- set readable = [] -%}
@@ -195,6 +205,7 @@
         {%- if row.status == 'quarantined' -%}
             {%- do exceptions.warn('landing file ' ~ file ~ ' quarantined: ' ~ row.reason) -%}
         {%- endif -%}
+        {%- do row.update({'fingerprint': fingerprints.get(file)}) -%}
         {%- do inventory.append(row) -%}
     {%- endfor -%}
     {%- do run_query('create schema if not exists ' ~ relation.without_identifier()) -%}
@@ -367,7 +378,8 @@
 
 {#- landing.landing_files (a view of literal rows, on every engine): one row per file and its fate. -#}
 {% macro _create_landing_files_table(inventory) -%}
-    {%- set text_columns = ['file', 'source_system', 'source_table', 'status', 'reason', 'encoding', 'missing_columns', 'extra_columns'] -%}
+    {%- set text_columns = ['file', 'source_system', 'source_table', 'status', 'reason', 'encoding', 'missing_columns', 'extra_columns',
+                           'fingerprint'] -%}
     {%- set number_columns = ['rows_read', 'rejected_lines', 'raw_lines'] -%}
     {%- set checked_at = 'cast(' ~ string_literal(modules.datetime.datetime.utcnow().strftime('%Y-%m-%d %H:%M:%S'))
         ~ ' as ' ~ dbt.type_timestamp() ~ ') as checked_at' -%}

@@ -10,8 +10,12 @@ For each size: the scale generator (`--scale`) writes landing data into a tempor
      layer (seeds, staging, audit, intermediate, marts, tests) with the heaviest models;
   3. 1% new data: a new Kajabi transactions extract with 1% as many rows as the run has orders (new
      transactions of existing customers), then `dbt build` again: the incremental run's wall time as a
-     fraction of the full build, and its test node time (data tests check only the new batch where
-     configured, docs/orders.md).
+     fraction of the full build, its test node time (data tests check only the new batch where
+     configured, docs/orders.md) and the node time of its base models (base_*: the landing files parsed,
+     docs/sources.md "Ingest once").
+`--select` builds only part of the project both times (`--select +path:models/staging`: the base models and
+what they need, to time ingestion alone). `--project-dir` builds another checkout of the project with this script (main, to compare a branch with
+it: `git worktree add /tmp/main main`, then `--project-dir /tmp/main`).
 Prints and appends a table to docs/benchmarks.md and, between consecutive sizes, how node time grew
 in all and for the nodes that grew the most (what grows faster than the data). Figures from one run; the machine is shared, so
 compare the ratios within a row rather than seconds across runs.
@@ -33,6 +37,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse_tools import source_registry
 from warehouse_tools.project import ROOT
 from warehouse_tools.demo_data.scale import generate_scale
 
@@ -58,13 +63,16 @@ def floor_seconds(raw: Path) -> tuple[float, int]:
     return time.perf_counter() - started, int(rows)
 
 
-def run_dbt(raw: Path, warehouse: Path, work: Path, label: str) -> tuple[float, float, dict]:
-    """`dbt build` as a child process: wall seconds, peak RSS (MiB) and run_results.json."""
-    env = dict(os.environ, RAW_DATA_DIR=str(raw), DUCKDB_PATH=str(warehouse), DBT_PROFILES_DIR=str(ROOT))
+def run_dbt(raw: Path, warehouse: Path, work: Path, label: str, project: Path = ROOT,
+            select: list[str] | None = None) -> tuple[float, float, dict]:
+    """`dbt build` of the checkout `project` as a child process: wall seconds, peak RSS (MiB) and run_results.json."""
+    source_registry.write(project)  # what make does before dbt
+    env = dict(os.environ, RAW_DATA_DIR=str(raw), DUCKDB_PATH=str(warehouse), DBT_PROFILES_DIR=str(project))
     target = work / f"target_{label}"
-    command = [str(DBT), "build", "--target-path", str(target), "--log-path", str(work / f"logs_{label}")]
+    command = [str(DBT), "build", "--target-path", str(target), "--log-path", str(work / f"logs_{label}"),
+               *(["--select", *select, "--indirect-selection", "cautious"] if select else [])]
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     last = ""
     for line in process.stdout:  # dbt's own progress lines, condensed to one updating line
         if " of " in line and ("OK" in line or "PASS" in line or "START" in line):
@@ -95,6 +103,12 @@ def per_layer(results: dict) -> tuple[dict[str, float], list[tuple[str, float]]]
     return layers, sorted(models, key=lambda m: -m[1])[:5]
 
 
+def base_model_seconds(results: dict) -> float:
+    """Node seconds of the base models (base_*), which parse the landing files."""
+    return sum(result["execution_time"] for result in results["results"]
+               if result["unique_id"].startswith("model.") and result["unique_id"].split(".")[-1].startswith("base_"))
+
+
 def add_one_percent(raw: Path, orders: int) -> int:
     """A new Kajabi transactions extract: 1% of `orders` new transactions by existing customers."""
     existing = sorted((raw / "kajabi").glob("transactions*.csv"))[0]
@@ -117,10 +131,11 @@ HEADER = """
 `warehouse benchmark-build`: the scale generator's landing data, `dbt build` (seeds, models,
 tests) as a child process; floor = DuckDB reading every landing file once in one query; layers from
 run_results.json (node times, which overlap on 2 threads); incremental = `dbt build` again after a
-new extract with 1% as many new transactions as orders; its tests = test node time of that run.
+new extract with 1% as many new transactions as orders; its tests = test node time of that run; its
+base models = node time of the base_* models in that run (full build's in brackets). Checkout: {project}.{selection}
 
-| orders | landing rows | floor | full build | x floor | rows/s | peak RSS | seeds | staging | audit | intermediate | marts | tests | heaviest models | +1% incremental | of full | its tests |
-|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|
+| orders | landing rows | floor | full build | x floor | rows/s | peak RSS | seeds | staging | audit | intermediate | marts | tests | heaviest models | +1% incremental | of full | its tests | its base models |
+|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|
 """
 
 
@@ -130,7 +145,8 @@ def table_row(r: dict) -> str:
     return (f"| {r['orders']:,} | {r['landing_rows']:,} | {r['floor']:.1f} s | {r['build']:.0f} s | "
             f"{r['build'] / r['floor']:.1f}x | {r['landing_rows'] / r['build']:,.0f} | {r['peak'] / 1024:.1f} GiB | "
             + " | ".join(f"{layer[k]:.0f} s" for k in LAYERS)
-            + f" | {heavy} | {r['incremental']:.0f} s | {r['incremental'] / r['build']:.0%} | {r['incremental_tests']:.0f} s |")
+            + f" | {heavy} | {r['incremental']:.0f} s | {r['incremental'] / r['build']:.0%} | {r['incremental_tests']:.0f} s"
+            f" | {r['incremental_base']:.1f} s ({r['base']:.1f} s) |")
 
 
 def growth_lines(smaller: dict, larger: dict, most: int = 5) -> list[str]:
@@ -154,9 +170,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("sizes", nargs="*", type=int, default=[100_000, 1_000_000, 10_000_000], metavar="ORDERS")
     parser.add_argument("--keep", action="store_true", help="keep the landing data and warehouses")
     parser.add_argument("--report", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--select", nargs="+", metavar="SELECTOR",
+                        help="build only these dbt selectors (both builds; tests whose parents are all "
+                        "selected), e.g. +path:models/staging")
+    parser.add_argument("--project-dir", type=Path, default=ROOT,
+                        help="the checkout of the project to build (default this one)")
     args = parser.parse_args(argv)
+    project = args.project_dir.resolve()
+    revision = subprocess.run(["git", "-C", str(project), "log", "-1", "--format=%h %s"], capture_output=True,
+                              text=True).stdout.strip()[:80] or str(project)
     with args.report.open("a") as fh:
-        fh.write(HEADER.format(date=datetime.now(timezone.utc)))
+        selection = f" Selection: `--select {' '.join(args.select)}`." if args.select else ""
+        fh.write(HEADER.format(date=datetime.now(timezone.utc), project=f"`{revision}`", selection=selection))
     rows: list[dict] = []
     for orders in args.sizes:
         work = Path(tempfile.mkdtemp(prefix=f"build_benchmark_{orders}_"))
@@ -166,14 +191,16 @@ def main(argv: list[str] | None = None) -> int:
             landing_rows = sum(counts.values())
             floor, floor_rows = floor_seconds(work / "raw")
             print(f"    floor: {floor:.1f} s to read {floor_rows:,} landing rows once", flush=True)
-            build, peak, results = run_dbt(work / "raw", work / "warehouse.duckdb", work, "full")
+            build, peak, results = run_dbt(work / "raw", work / "warehouse.duckdb", work, "full", project, args.select)
             layers, heavy = per_layer(results)
             added = add_one_percent(work / "raw", orders)
-            incremental, _, incremental_results = run_dbt(work / "raw", work / "warehouse.duckdb", work, "incremental")
+            incremental, _, incremental_results = run_dbt(work / "raw", work / "warehouse.duckdb", work, "incremental",
+                                                          project, args.select)
             incremental_tests = per_layer(incremental_results)[0]["test"]
+            base, incremental_base = base_model_seconds(results), base_model_seconds(incremental_results)
             row = {"orders": orders, "landing_rows": landing_rows, "floor": floor, "build": build, "peak": peak,
                    "layers": layers, "heavy": heavy, "incremental": incremental, "added": added,
-                   "incremental_tests": incremental_tests,
+                   "incremental_tests": incremental_tests, "base": base, "incremental_base": incremental_base,
                    "node_times": {r["unique_id"]: r["execution_time"] for r in results["results"]}}
             rows.append(row)
             line = table_row(row)
@@ -182,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"    full build {build:.0f} s ({build / floor:.1f}x the floor), peak {peak / 1024:.1f} GiB, "
                   f"{landing_rows / build:,.0f} landing rows/s; +{added:,} rows: incremental {incremental:.0f} s "
                   f"({incremental / build:.0%} of the full build), its tests {incremental_tests:.1f} s of node time "
-                  f"(full build's {layers['test']:.1f} s)", flush=True)
+                  f"(full build's {layers['test']:.1f} s), its base models {incremental_base:.1f} s "
+                  f"(full build's {base:.1f} s)", flush=True)
         finally:
             if not args.keep:
                 shutil.rmtree(work, ignore_errors=True)

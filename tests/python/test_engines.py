@@ -13,7 +13,6 @@ Connect, several minutes, too long for every `make test`.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shutil
@@ -27,22 +26,8 @@ import pytest
 import yaml
 
 from warehouse_tools.build_on_engine import build
-from conftest import PROJECT_DIR, run_dbt
+from conftest import PROJECT_DIR, environment as _environment, run_dbt
 from engine_marts import MART_KEYS, compare_marts, read_duckdb_marts, read_postgres_marts, read_spark_marts
-
-
-@contextlib.contextmanager
-def _environment(**values: str) -> Iterator[None]:
-    previous = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def _dbt_options(work_dir: Path) -> list[str]:

@@ -14,8 +14,8 @@ with
 current_versions as (
     select
         *,
-        -- what the staged row is made of: the landing row and its file
-        {{ content_hash(['source_file', 'raw_record']) }} as row_hash
+        -- what the staged row is made of: the landing row (the base model's hash of it) and its file
+        {{ content_hash(['source_file', 'record_hash']) }} as row_hash
     from {{ ref('base_webshop__shop_orders') }}
     where quarantine_reason is null and version_rank = 1
 ),

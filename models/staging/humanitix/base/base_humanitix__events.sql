@@ -1,8 +1,17 @@
 {#- Every raw Humanitix event line, parsed and classified (see base_humanitix__orders). -#}
+{{ config(
+    materialized=incremental_where_supported(),
+    unique_key='event_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    pre_hook="{{ reingest_changed_landing_files() }}",
+) }}
+
+{% call ingest_landing_rows('event_id', ['updated_at', 'extracted_at', 'source_file']) %}
 with
 
 source as (
-    select * from {{ source('humanitix', 'events') }}
+    select * from {{ source('humanitix', 'events') }} {{ landing_files_not_ingested() }}
 ),
 
 lines as (
@@ -47,10 +56,6 @@ classified as (
             when starts_at is null then 'invalid_timestamp'
         end as row_quarantine_reason
     from parsed
-),
-
-ranked as (
-    {{ rank_versions('classified', 'event_id', ['updated_at', 'extracted_at', 'source_file']) }}
 )
 
-select * from ranked
+{% endcall %}

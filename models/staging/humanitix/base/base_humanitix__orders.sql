@@ -3,10 +3,19 @@
     by a later version of the same order, or current. stg_humanitix__orders keeps the current rows;
     audit_quarantined_rows lists the quarantined ones. Nothing is dropped here.
 -#}
+{{ config(
+    materialized=incremental_where_supported(),
+    unique_key='order_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    pre_hook="{{ reingest_changed_landing_files() }}",
+) }}
+
+{% call ingest_landing_rows('order_id', ['updated_at', 'extracted_at', 'source_file']) %}
 with
 
 source as (
-    select * from {{ source('humanitix', 'orders') }}
+    select * from {{ source('humanitix', 'orders') }} {{ landing_files_not_ingested() }}
 ),
 
 status_map as (
@@ -101,10 +110,6 @@ classified as (
     left join currencies
         on parsed.currency_code = currencies.currency_code
     {{ order_fx_joins('parsed.created_at', 'parsed.currency_code') }}
-),
-
-ranked as (
-    {{ rank_versions('classified', 'order_id', ['updated_at', 'extracted_at', 'source_file']) }}
 )
 
-select * from ranked
+{% endcall %}

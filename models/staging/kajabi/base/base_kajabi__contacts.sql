@@ -4,10 +4,19 @@
     current. stg_kajabi__contacts keeps the current rows; audit_quarantined_rows lists the
     quarantined ones. Nothing is dropped here.
 -#}
+{{ config(
+    materialized=incremental_where_supported(),
+    unique_key='contact_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    pre_hook="{{ reingest_changed_landing_files() }}",
+) }}
+
+{% call ingest_landing_rows('contact_id', ['updated_at', 'extracted_at', 'source_file']) %}
 with
 
 source as (
-    select * from {{ source('kajabi', 'contacts') }}
+    select * from {{ source('kajabi', 'contacts') }} {{ landing_files_not_ingested() }}
 ),
 
 parsed as (
@@ -47,10 +56,6 @@ classified as (
             when nullif(trim(updated_at_raw), '') is not null and updated_at is null then 'invalid_timestamp'
         end as row_quarantine_reason
     from parsed
-),
-
-ranked as (
-    {{ rank_versions('classified', 'contact_id', ['updated_at', 'extracted_at', 'source_file']) }}
 )
 
-select * from ranked
+{% endcall %}

@@ -3,10 +3,19 @@
     later export of the same offer, or current. stg_kajabi__offers keeps the current rows;
     audit_quarantined_rows lists the quarantined ones. Nothing is dropped here.
 -#}
+{{ config(
+    materialized=incremental_where_supported(),
+    unique_key='offer_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    pre_hook="{{ reingest_changed_landing_files() }}",
+) }}
+
+{% call ingest_landing_rows('offer_id', ['extracted_at', 'source_file', 'created_at']) %}
 with
 
 source as (
-    select * from {{ source('kajabi', 'offers') }}
+    select * from {{ source('kajabi', 'offers') }} {{ landing_files_not_ingested() }}
 ),
 
 currencies as (
@@ -50,10 +59,6 @@ classified as (
     from parsed
     left join currencies
         on parsed.currency_code = currencies.currency_code
-),
-
-ranked as (
-    {{ rank_versions('classified', 'offer_id', ['extracted_at', 'source_file', 'created_at']) }}
 )
 
-select * from ranked
+{% endcall %}

@@ -4,10 +4,19 @@
     current rows; audit_quarantined_rows lists the quarantined ones. Nothing is dropped here.
     Refunds are their own rows with a negative amount, so a negative amount is not a reason.
 -#}
+{{ config(
+    materialized=incremental_where_supported(),
+    unique_key='transaction_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    pre_hook="{{ reingest_changed_landing_files() }}",
+) }}
+
+{% call ingest_landing_rows('transaction_id', ['extracted_at', 'source_file', 'created_at']) %}
 with
 
 source as (
-    select * from {{ source('kajabi', 'transactions') }}
+    select * from {{ source('kajabi', 'transactions') }} {{ landing_files_not_ingested() }}
 ),
 
 status_map as (
@@ -78,10 +87,6 @@ classified as (
     left join currencies
         on parsed.currency_code = currencies.currency_code
     {{ order_fx_joins('parsed.created_at', 'parsed.currency_code') }}
-),
-
-ranked as (
-    {{ rank_versions('classified', 'transaction_id', ['extracted_at', 'source_file', 'created_at']) }}
 )
 
-select * from ranked
+{% endcall %}

@@ -5,10 +5,20 @@
     The local Date + Time are turned into UTC with the offset of the TimeZone abbreviation (seed
     timezone_abbreviations); an abbreviation not in the seed makes the time invalid.
 -#}
+{{ config(
+    materialized=incremental_where_supported(),
+    unique_key='transaction_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    pre_hook="{{ reingest_changed_landing_files() }}",
+) }}
+
+{#- rows carry no updated timestamp: the latest download wins (Pending -> Completed) -#}
+{% call ingest_landing_rows('transaction_id', ['extracted_at', 'source_file']) %}
 with
 
 source as (
-    select * from {{ source('paypal', 'transactions') }}
+    select * from {{ source('paypal', 'transactions') }} {{ landing_files_not_ingested() }}
 ),
 
 status_map as (
@@ -97,11 +107,6 @@ classified as (
     left join currencies
         on parsed.currency_code = currencies.currency_code
     {{ order_fx_joins(transacted_at, 'parsed.currency_code') }}
-),
-
-ranked as (
-    -- rows carry no updated timestamp: the latest download wins (Pending -> Completed)
-    {{ rank_versions('classified', 'transaction_id', ['extracted_at', 'source_file']) }}
 )
 
-select * from ranked
+{% endcall %}

@@ -3,10 +3,19 @@
     later copy of the same request, or current. An identifier that cannot be normalised is
     quarantined (invalid_identifier) so that a request never silently erases nobody.
 -#}
+{{ config(
+    materialized=incremental_where_supported(),
+    unique_key='request_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    pre_hook="{{ reingest_changed_landing_files() }}",
+) }}
+
+{% call ingest_landing_rows('request_id', ['extracted_at', 'source_file', 'requested_at']) %}
 with
 
 source as (
-    select * from {{ source('privacy', 'erasure_requests') }}
+    select * from {{ source('privacy', 'erasure_requests') }} {{ landing_files_not_ingested() }}
 ),
 
 parsed as (
@@ -39,10 +48,6 @@ classified as (
             when identifier_value is null then 'invalid_identifier'
         end as row_quarantine_reason
     from parsed
-),
-
-ranked as (
-    {{ rank_versions('classified', 'request_id', ['extracted_at', 'source_file', 'requested_at']) }}
 )
 
-select * from ranked
+{% endcall %}

@@ -1,8 +1,18 @@
 {#- Every raw Ticket Tailor event line, parsed and classified (see base_ticket_tailor__orders). -#}
+{{ config(
+    materialized=incremental_where_supported(),
+    unique_key='event_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    pre_hook="{{ reingest_changed_landing_files() }}",
+) }}
+
+{#- the event object has no updated timestamp: the latest extract wins -#}
+{% call ingest_landing_rows('event_id', ['extracted_at', 'source_file']) %}
 with
 
 source as (
-    select * from {{ source('ticket_tailor', 'events') }}
+    select * from {{ source('ticket_tailor', 'events') }} {{ landing_files_not_ingested() }}
 ),
 
 currencies as (
@@ -61,11 +71,6 @@ classified as (
     from parsed
     left join currencies
         on parsed.currency_code = currencies.currency_code
-),
-
-ranked as (
-    -- the event object has no updated timestamp: the latest extract wins
-    {{ rank_versions('classified', 'event_id', ['extracted_at', 'source_file']) }}
 )
 
-select * from ranked
+{% endcall %}

@@ -5,10 +5,20 @@
     Amounts stay in minor units (integers) with the order's currency base multiplier; staging turns
     them into money.
 -#}
+{{ config(
+    materialized=incremental_where_supported(),
+    unique_key='order_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    pre_hook="{{ reingest_changed_landing_files() }}",
+) }}
+
+{#- orders carry no updated timestamp: the latest extract wins -#}
+{% call ingest_landing_rows('order_id', ['extracted_at', 'source_file']) %}
 with
 
 source as (
-    select * from {{ source('ticket_tailor', 'orders') }}
+    select * from {{ source('ticket_tailor', 'orders') }} {{ landing_files_not_ingested() }}
 ),
 
 status_map as (
@@ -112,11 +122,6 @@ classified as (
     left join currencies
         on parsed.currency_code = currencies.currency_code
     {{ order_fx_joins('parsed.created_at', 'parsed.currency_code') }}
-),
-
-ranked as (
-    -- orders carry no updated timestamp: the latest extract wins
-    {{ rank_versions('classified', 'order_id', ['extracted_at', 'source_file']) }}
 )
 
-select * from ranked
+{% endcall %}

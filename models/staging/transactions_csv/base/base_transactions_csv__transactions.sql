@@ -4,10 +4,19 @@
     order id is keyed by customer, date and its position among that customer's rows of the day in
     the file (ordered by amount), so identical purchases on one day stay two transactions.
 -#}
+{{ config(
+    materialized=incremental_where_supported(),
+    unique_key='transaction_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    pre_hook="{{ reingest_changed_landing_files() }}",
+) }}
+
+{% call ingest_landing_rows('transaction_id', ['source_file']) %}
 with
 
 source as (
-    select * from {{ source('transactions_csv', 'transactions') }}
+    select * from {{ source('transactions_csv', 'transactions') }} {{ landing_files_not_ingested() }}
 ),
 
 currencies as (
@@ -54,10 +63,6 @@ classified as (
         end as row_quarantine_reason
     from keyed
     left join currencies on keyed.currency_code = currencies.currency_code
-),
-
-ranked as (
-    {{ rank_versions('classified', 'transaction_id', ['source_file']) }}
 )
 
-select * from ranked
+{% endcall %}

@@ -4,10 +4,19 @@
     current rows; audit_quarantined_rows lists the quarantined ones. Nothing is dropped here.
     The purchase totals are kept as the shop app computed them.
 -#}
+{{ config(
+    materialized=incremental_where_supported(),
+    unique_key='shop_customer_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    pre_hook="{{ reingest_changed_landing_files() }}",
+) }}
+
+{% call ingest_landing_rows('shop_customer_id', ['updated_at', 'extracted_at', 'source_file']) %}
 with
 
 source as (
-    select * from {{ source('webshop', 'shop_customers') }}
+    select * from {{ source('webshop', 'shop_customers') }} {{ landing_files_not_ingested() }}
 ),
 
 parsed as (
@@ -61,10 +70,6 @@ classified as (
             when shop_id is null then 'missing_reference'
         end as row_quarantine_reason
     from parsed
-),
-
-ranked as (
-    {{ rank_versions('classified', 'shop_customer_id', ['updated_at', 'extracted_at', 'source_file']) }}
 )
 
-select * from ranked
+{% endcall %}

@@ -5,10 +5,19 @@
     An order must name its shop (missing_reference otherwise); shop_customer_id is legitimately
     empty for orders taken before customer tracking started.
 -#}
+{{ config(
+    materialized=incremental_where_supported(),
+    unique_key='shop_order_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    pre_hook="{{ reingest_changed_landing_files() }}",
+) }}
+
+{% call ingest_landing_rows('shop_order_id', ['updated_at', 'extracted_at', 'source_file']) %}
 with
 
 source as (
-    select * from {{ source('webshop', 'shop_orders') }}
+    select * from {{ source('webshop', 'shop_orders') }} {{ landing_files_not_ingested() }}
 ),
 
 status_map as (
@@ -78,10 +87,6 @@ classified as (
     left join currencies
         on parsed.currency_code = currencies.currency_code
     {{ order_fx_joins('parsed.created_at', 'parsed.currency_code') }}
-),
-
-ranked as (
-    {{ rank_versions('classified', 'shop_order_id', ['updated_at', 'extracted_at', 'source_file']) }}
 )
 
-select * from ranked
+{% endcall %}

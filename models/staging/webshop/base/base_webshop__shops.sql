@@ -5,10 +5,19 @@
     Timestamps are Postgres timestamptz text ('2025-11-01 10:00:00.123456+00', no fraction when it
     is zero), read with and without the fraction.
 -#}
+{{ config(
+    materialized=incremental_where_supported(),
+    unique_key='shop_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    pre_hook="{{ reingest_changed_landing_files() }}",
+) }}
+
+{% call ingest_landing_rows('shop_id', ['updated_at', 'extracted_at', 'source_file']) %}
 with
 
 source as (
-    select * from {{ source('webshop', 'shops') }}
+    select * from {{ source('webshop', 'shops') }} {{ landing_files_not_ingested() }}
 ),
 
 currencies as (
@@ -53,10 +62,6 @@ classified as (
     from parsed
     left join currencies
         on parsed.currency_code = currencies.currency_code
-),
-
-ranked as (
-    {{ rank_versions('classified', 'shop_id', ['updated_at', 'extracted_at', 'source_file']) }}
 )
 
-select * from ranked
+{% endcall %}

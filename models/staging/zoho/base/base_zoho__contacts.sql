@@ -5,10 +5,21 @@
     Zoho writes times in the org's local time without an offset: they are read in
     var('zoho_org_timezone') and converted to UTC.
 -#}
+{{ config(
+    materialized=incremental_where_supported(),
+    unique_key='contact_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    pre_hook="{{ reingest_changed_landing_files() }}",
+) }}
+
+{%- set org_timezone = "'" ~ var('zoho_org_timezone') ~ "'" %}
+{%- set local_format = '%Y-%m-%d %H:%M:%S' %}
+{% call ingest_landing_rows('contact_id', ['updated_at', 'extracted_at', 'source_file']) %}
 with
 
 source as (
-    select * from {{ source('zoho', 'contacts') }}
+    select * from {{ source('zoho', 'contacts') }} {{ landing_files_not_ingested() }}
 ),
 
 parsed as (
@@ -32,8 +43,6 @@ parsed as (
         {{ try_cast('trim(source.' ~ adapter.quote('Email Opt Out') ~ ')', 'boolean') }} as email_opt_out,
 
         -- timestamps: local org time without offset -> UTC
-        {%- set org_timezone = "'" ~ var('zoho_org_timezone') ~ "'" %}
-        {%- set local_format = '%Y-%m-%d %H:%M:%S' %}
         {{ utc_from_local('source.' ~ adapter.quote('Created Time'), local_format, org_timezone) }} as created_at,
         {{ utc_from_local('source.' ~ adapter.quote('Modified Time'), local_format, org_timezone) }} as updated_at,
         {{ utc_from_iso_text('source._extracted_at') }} as extracted_at,
@@ -57,10 +66,6 @@ classified as (
                 then 'invalid_timestamp'
         end as row_quarantine_reason
     from parsed
-),
-
-ranked as (
-    {{ rank_versions('classified', 'contact_id', ['updated_at', 'extracted_at', 'source_file']) }}
 )
 
-select * from ranked
+{% endcall %}

@@ -169,7 +169,7 @@
 {%- endmacro %}
 
 {#-
-    reingest_changed_landing_files(): the pre-hook of the base models (dbt_project.yml). When a landing
+    reingest_changed_landing_files(): the pre-hook of the base models (base_model_config). When a landing
     file the model ingested changed or is gone (changed_landing_files), logs one line per file and
     deletes every row of the model's table: the model then ingests all its files again, as a full
     build of it would (landing_files_not_ingested and ingest_landing_rows read nothing back). Renders
@@ -183,4 +183,20 @@
     {%- if changed -%}
         delete from {{ this }}
     {%- endif -%}
+{%- endmacro %}
+
+{#-
+    base_model_config(unique_key): the config every base model shares, called at the top of the
+    model in place of config(): incremental by landing file (Spark: a table rebuilt in full,
+    incremental_where_supported), delete+insert on the record key, a schema change fails the run,
+    and the pre-hook that re-ingests a model whose landing files changed (reingest_changed_landing_files).
+-#}
+{% macro base_model_config(unique_key) -%}
+    {%- do config(
+        materialized=incremental_where_supported(),
+        unique_key=unique_key,
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="{{ reingest_changed_landing_files() }}",
+    ) -%}
 {%- endmacro %}

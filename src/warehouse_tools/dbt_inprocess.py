@@ -25,16 +25,18 @@ class DbtCommandError(RuntimeError):
 
 
 @contextlib.contextmanager
-def _env(name: str, value: str) -> Iterator[None]:
-    previous = os.environ.get(name)
-    os.environ[name] = value
+def environment(**values: str) -> Iterator[None]:
+    """Set environment variables for the duration of a `with` block, then restore them (unset ones unset)."""
+    previous = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
     try:
         yield
     finally:
-        if previous is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def release_duckdb() -> None:
@@ -78,7 +80,7 @@ def run_dbt(args: Sequence[str], duckdb_path: str | os.PathLike[str],
         "--target-path", str(work_dir / "target"),
         "--log-path", str(work_dir / "logs"),
     ]
-    with _env("DUCKDB_PATH", str(duckdb_path)):
+    with environment(DUCKDB_PATH=str(duckdb_path)):
         try:
             result = dbtRunner(callbacks=[collect]).invoke(full_args)
         finally:

@@ -87,23 +87,15 @@ def land(data_set: str, raw_dir: Path) -> int:
 
 
 def build(raw_dir: Path, duckdb_path: Path) -> None:
-    from warehouse_tools.dbt_inprocess import run_dbt
+    from warehouse_tools.dbt_inprocess import environment, run_dbt
 
     # CDNOW has no partners: a one-off secret lets the build write (unused) partner keys on data that is not the
     # demo's, which refuses the demo secret (docs/privacy.md); a secret already set is kept
     # (set for this build only, and restored: tests call this in their own process)
     settings = {"PARTNER_HASH_SECRET": os.environ.get("PARTNER_HASH_SECRET") or secrets.token_hex(32),
                 "RAW_DATA_DIR": str(raw_dir)}
-    previous = {name: os.environ.get(name) for name in settings}
-    os.environ.update(settings)
-    try:
+    with environment(**settings):
         run_dbt(["build", "--vars", yaml.safe_dump(DBT_VARS)], duckdb_path)
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def results(duckdb_path: Path) -> dict:

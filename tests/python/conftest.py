@@ -17,14 +17,12 @@ calling dbt again.
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from warehouse_tools import source_registry
-from warehouse_tools.dbt_inprocess import DbtCommandError, run_dbt  # noqa: F401  (the tests import both from here)
+from warehouse_tools.dbt_inprocess import DbtCommandError, environment, run_dbt  # noqa: F401  (the tests import these from here)
 from warehouse_tools.project import ROOT as WAREHOUSE_TOOLS_ROOT
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -41,21 +39,6 @@ pytest_plugins = ["demo_fixtures"]
 def _source_registry_written() -> None:
     """The source registry macro, as `make` writes it before dbt (warehouse source-registry)."""
     source_registry.write(PROJECT_DIR)
-
-
-@contextlib.contextmanager
-def environment(**values: str) -> Iterator[None]:
-    """Set environment variables for the duration of a `with` block, then restore them."""
-    previous = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def compile_inline(sql: str, duckdb_path: str | os.PathLike[str]) -> str:

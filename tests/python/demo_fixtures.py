@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from conftest import run_dbt
+from conftest import environment, run_dbt
 from warehouse_tools.demo_data.generate import generate_demo
 
 
@@ -34,15 +33,8 @@ def demo_warehouse(demo_landing, tmp_path_factory: pytest.TempPathFactory) -> De
     """`dbt build` of the whole project on the demo data into a temporary DuckDB file."""
     raw_dir, truth_dir = demo_landing
     duckdb_path = tmp_path_factory.mktemp("warehouse") / "demo.duckdb"
-    previous = os.environ.get("RAW_DATA_DIR")
-    os.environ["RAW_DATA_DIR"] = str(raw_dir)
-    try:
+    with environment(RAW_DATA_DIR=str(raw_dir)):
         result = run_dbt(["build"], duckdb_path)
-    finally:
-        if previous is None:
-            os.environ.pop("RAW_DATA_DIR", None)
-        else:
-            os.environ["RAW_DATA_DIR"] = previous
     return DemoWarehouse(raw_dir, truth_dir, duckdb_path, list(result.result.results))
 
 
@@ -69,13 +61,6 @@ def other_warehouse(tmp_path_factory: pytest.TempPathFactory) -> DemoWarehouse:
     root = tmp_path_factory.mktemp("other")
     generate_scale(root / "raw", root / "ground_truth", orders=3000, seed=5, progress=lambda _: None)
     duckdb_path = root / "other.duckdb"
-    previous = os.environ.get("RAW_DATA_DIR")
-    os.environ["RAW_DATA_DIR"] = str(root / "raw")
-    try:
+    with environment(RAW_DATA_DIR=str(root / "raw")):
         result = run_dbt(["build"], duckdb_path)
-    finally:
-        if previous is None:
-            os.environ.pop("RAW_DATA_DIR", None)
-        else:
-            os.environ["RAW_DATA_DIR"] = previous
     return DemoWarehouse(root / "raw", root / "ground_truth", duckdb_path, list(result.result.results))

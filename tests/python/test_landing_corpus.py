@@ -8,7 +8,6 @@ and unit tests), which must pass.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import duckdb
 import pytest
 
 from warehouse_tools.check_landing_files import check
-from conftest import DbtCommandError, run_dbt
+from conftest import DbtCommandError, environment, run_dbt
 from landing_accounting import LANDING_TABLES, check_row_accounting, count_file_rows
 from landing_corpus import apply_building_cases, unterminated_quote
 
@@ -29,15 +28,8 @@ def corpus(demo_landing, tmp_path_factory: pytest.TempPathFactory):
     shutil.copytree(demo_landing[0], raw)
     cases = apply_building_cases(raw)
     duckdb_path = root / "corpus.duckdb"
-    previous = os.environ.get("RAW_DATA_DIR")
-    os.environ["RAW_DATA_DIR"] = str(raw)
-    try:
+    with environment(RAW_DATA_DIR=str(raw)):
         run_dbt(["build"], duckdb_path)
-    finally:
-        if previous is None:
-            os.environ.pop("RAW_DATA_DIR", None)
-        else:
-            os.environ["RAW_DATA_DIR"] = previous
     log = (root / "corpus_dbt" / "logs" / "dbt.log").read_text(encoding="utf-8", errors="replace")
     return raw, duckdb_path, cases, log
 

@@ -1,11 +1,5 @@
 {#- Every raw Humanitix event line, parsed and classified (see base_humanitix__orders). -#}
-{{ config(
-    materialized=incremental_where_supported(),
-    unique_key='event_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
-    pre_hook="{{ reingest_changed_landing_files() }}",
-) }}
+{{ base_model_config('event_id') }}
 
 {% call ingest_landing_rows('event_id', ['updated_at', 'extracted_at', 'source_file']) %}
 with

@@ -3,13 +3,7 @@
     by a later version of the same order, or current. stg_humanitix__orders keeps the current rows;
     audit_quarantined_rows lists the quarantined ones. Nothing is dropped here.
 -#}
-{{ config(
-    materialized=incremental_where_supported(),
-    unique_key='order_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
-    pre_hook="{{ reingest_changed_landing_files() }}",
-) }}
+{{ base_model_config('order_id') }}
 
 {% call ingest_landing_rows('order_id', ['updated_at', 'extracted_at', 'source_file']) %}
 with

@@ -4,13 +4,7 @@
     current. stg_kajabi__contacts keeps the current rows; audit_quarantined_rows lists the
     quarantined ones. Nothing is dropped here.
 -#}
-{{ config(
-    materialized=incremental_where_supported(),
-    unique_key='contact_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
-    pre_hook="{{ reingest_changed_landing_files() }}",
-) }}
+{{ base_model_config('contact_id') }}
 
 {% call ingest_landing_rows('contact_id', ['updated_at', 'extracted_at', 'source_file']) %}
 with

@@ -3,13 +3,7 @@
     later export of the same offer, or current. stg_kajabi__offers keeps the current rows;
     audit_quarantined_rows lists the quarantined ones. Nothing is dropped here.
 -#}
-{{ config(
-    materialized=incremental_where_supported(),
-    unique_key='offer_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
-    pre_hook="{{ reingest_changed_landing_files() }}",
-) }}
+{{ base_model_config('offer_id') }}
 
 {% call ingest_landing_rows('offer_id', ['extracted_at', 'source_file', 'created_at']) %}
 with

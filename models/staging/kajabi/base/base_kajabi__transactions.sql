@@ -4,13 +4,7 @@
     current rows; audit_quarantined_rows lists the quarantined ones. Nothing is dropped here.
     Refunds are their own rows with a negative amount, so a negative amount is not a reason.
 -#}
-{{ config(
-    materialized=incremental_where_supported(),
-    unique_key='transaction_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
-    pre_hook="{{ reingest_changed_landing_files() }}",
-) }}
+{{ base_model_config('transaction_id') }}
 
 {% call ingest_landing_rows('transaction_id', ['extracted_at', 'source_file', 'created_at']) %}
 with

@@ -5,13 +5,7 @@
     The local Date + Time are turned into UTC with the offset of the TimeZone abbreviation (seed
     timezone_abbreviations); an abbreviation not in the seed makes the time invalid.
 -#}
-{{ config(
-    materialized=incremental_where_supported(),
-    unique_key='transaction_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
-    pre_hook="{{ reingest_changed_landing_files() }}",
-) }}
+{{ base_model_config('transaction_id') }}
 
 {#- rows carry no updated timestamp: the latest download wins (Pending -> Completed) -#}
 {% call ingest_landing_rows('transaction_id', ['extracted_at', 'source_file']) %}

@@ -3,13 +3,7 @@
     later copy of the same request, or current. An identifier that cannot be normalised is
     quarantined (invalid_identifier) so that a request never silently erases nobody.
 -#}
-{{ config(
-    materialized=incremental_where_supported(),
-    unique_key='request_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
-    pre_hook="{{ reingest_changed_landing_files() }}",
-) }}
+{{ base_model_config('request_id') }}
 
 {% call ingest_landing_rows('request_id', ['extracted_at', 'source_file', 'requested_at']) %}
 with

@@ -1,11 +1,5 @@
 {#- Every raw Ticket Tailor event line, parsed and classified (see base_ticket_tailor__orders). -#}
-{{ config(
-    materialized=incremental_where_supported(),
-    unique_key='event_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
-    pre_hook="{{ reingest_changed_landing_files() }}",
-) }}
+{{ base_model_config('event_id') }}
 
 {#- the event object has no updated timestamp: the latest extract wins -#}
 {% call ingest_landing_rows('event_id', ['extracted_at', 'source_file']) %}

@@ -5,13 +5,7 @@
     Amounts stay in minor units (integers) with the order's currency base multiplier; staging turns
     them into money.
 -#}
-{{ config(
-    materialized=incremental_where_supported(),
-    unique_key='order_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
-    pre_hook="{{ reingest_changed_landing_files() }}",
-) }}
+{{ base_model_config('order_id') }}
 
 {#- orders carry no updated timestamp: the latest extract wins -#}
 {% call ingest_landing_rows('order_id', ['extracted_at', 'source_file']) %}

@@ -4,13 +4,7 @@
     order id is keyed by customer, date and its position among that customer's rows of the day in
     the file (ordered by amount), so identical purchases on one day stay two transactions.
 -#}
-{{ config(
-    materialized=incremental_where_supported(),
-    unique_key='transaction_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
-    pre_hook="{{ reingest_changed_landing_files() }}",
-) }}
+{{ base_model_config('transaction_id') }}
 
 {% call ingest_landing_rows('transaction_id', ['source_file']) %}
 with

@@ -4,13 +4,7 @@
     current rows; audit_quarantined_rows lists the quarantined ones. Nothing is dropped here.
     The purchase totals are kept as the shop app computed them.
 -#}
-{{ config(
-    materialized=incremental_where_supported(),
-    unique_key='shop_customer_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
-    pre_hook="{{ reingest_changed_landing_files() }}",
-) }}
+{{ base_model_config('shop_customer_id') }}
 
 {% call ingest_landing_rows('shop_customer_id', ['updated_at', 'extracted_at', 'source_file']) %}
 with

@@ -5,13 +5,7 @@
     An order must name its shop (missing_reference otherwise); shop_customer_id is legitimately
     empty for orders taken before customer tracking started.
 -#}
-{{ config(
-    materialized=incremental_where_supported(),
-    unique_key='shop_order_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
-    pre_hook="{{ reingest_changed_landing_files() }}",
-) }}
+{{ base_model_config('shop_order_id') }}
 
 {% call ingest_landing_rows('shop_order_id', ['updated_at', 'extracted_at', 'source_file']) %}
 with

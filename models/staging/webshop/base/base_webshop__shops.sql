@@ -5,13 +5,7 @@
     Timestamps are Postgres timestamptz text ('2025-11-01 10:00:00.123456+00', no fraction when it
     is zero), read with and without the fraction.
 -#}
-{{ config(
-    materialized=incremental_where_supported(),
-    unique_key='shop_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
-    pre_hook="{{ reingest_changed_landing_files() }}",
-) }}
+{{ base_model_config('shop_id') }}
 
 {% call ingest_landing_rows('shop_id', ['updated_at', 'extracted_at', 'source_file']) %}
 with

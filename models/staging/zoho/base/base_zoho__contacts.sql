@@ -5,13 +5,7 @@
     Zoho writes times in the org's local time without an offset: they are read in
     var('zoho_org_timezone') and converted to UTC.
 -#}
-{{ config(
-    materialized=incremental_where_supported(),
-    unique_key='contact_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
-    pre_hook="{{ reingest_changed_landing_files() }}",
-) }}
+{{ base_model_config('contact_id') }}
 
 {%- set org_timezone = "'" ~ var('zoho_org_timezone') ~ "'" %}
 {%- set local_format = '%Y-%m-%d %H:%M:%S' %}

@@ -93,6 +93,7 @@ def _load_five_days(raw_all: Path, raw: Path, incremental: Warehouse,
         incremental.build()
         seconds[f"day {day} incremental"] = time.perf_counter() - started
         _check_day(day, incremental.query, landed)
+        print(f"\nfive extracts: day {day} loaded incrementally and checked in {seconds[f'day {day} incremental']:.0f} s")
         if EVERY_DAY or day == DAYS:
             full = built_in_full(day)
             started = time.perf_counter()
@@ -122,6 +123,8 @@ def test_five_daily_extracts_loaded_incrementally_equal_a_full_build_on_duckdb(
 
 
 @pytest.mark.postgres
+@pytest.mark.skipif(os.environ.get("FIVE_EXTRACTS_POSTGRES") != "1",
+                    reason="not yet in make test (cost not measured on an idle machine): FIVE_EXTRACTS_POSTGRES=1 runs it")
 def test_five_daily_extracts_loaded_incrementally_equal_a_full_build_on_postgres(demo_landing, tmp_path: Path) -> None:
     from warehouse_tools.build_on_engine import build
 

@@ -30,7 +30,8 @@ def _canonical_ids(read: Reader) -> tuple[dict, dict]:
         from intermediate.int_customer_ids as ids
         inner join intermediate.int_customer_components as current using (customer_record_id)
         group by ids.customer_id""").itertuples(index=False, name=None))
-    keys = {key: f"{partner}:{customers[customer]}" for partner, customer, key in read(
+    # a customer id no current record carries (a stale id) stays as it is: a difference, not a KeyError
+    keys = {key: f"{partner}:{customers.get(customer, customer)}" for partner, customer, key in read(
         "select partner_id, customer_id, customer_key from intermediate.int_partner_customer_keys"
     ).itertuples(index=False, name=None)}
     return customers, keys

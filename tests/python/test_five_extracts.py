@@ -124,7 +124,7 @@ def test_five_daily_extracts_loaded_incrementally_equal_a_full_build_on_duckdb(
 
 @pytest.mark.postgres
 @pytest.mark.skipif(os.environ.get("FIVE_EXTRACTS_POSTGRES") != "1",
-                    reason="not yet in make test (cost not measured on an idle machine): FIVE_EXTRACTS_POSTGRES=1 runs it")
+                    reason="about 11 minutes, too long for make test: FIVE_EXTRACTS_POSTGRES=1 runs it")
 def test_five_daily_extracts_loaded_incrementally_equal_a_full_build_on_postgres(demo_landing, tmp_path: Path) -> None:
     from warehouse_tools.build_on_engine import build
 

@@ -71,10 +71,10 @@ def _dbt(args: Sequence[str], dbt_options: Sequence[str], log: Callable[[str], N
     return result
 
 
-def step_args(engine: str) -> dict[str, list[str]]:
-    """The dbt selection of each step. Spark skips the unit tests whose fixtures are SQL in the
-    DuckDB/Postgres dialect (tag sql_fixture)."""
-    skip = ["tag:sql_fixture"] if engine == "spark" else []
+def step_args(engine: str, exclude: Sequence[str] = ()) -> dict[str, list[str]]:
+    """The dbt selection of each step, leaving out `exclude` (dbt selectors). Spark skips the unit tests
+    whose fixtures are SQL in the DuckDB/Postgres dialect (tag sql_fixture)."""
+    skip = [*(["tag:sql_fixture"] if engine == "spark" else []), *exclude]
     return {
         "before": ["--exclude", f"tag:{PYTHON_TAG}+", *skip],
         "after": ["--select", f"tag:{PYTHON_TAG}+", "--exclude", f"tag:{PYTHON_TAG}", *skip],
@@ -82,9 +82,10 @@ def step_args(engine: str) -> dict[str, list[str]]:
 
 
 def build(target: str, dbt_options: Sequence[str] = (), log: Callable[[str], None] = print,
-          meter=None) -> dict[str, float]:
+          meter=None, exclude: Sequence[str] = ()) -> dict[str, float]:
     """The three steps on the profile output `target`; returns the seconds each took. On Spark, `meter`
-    (a spark_python_models.CollectMeter) counts what the Python models collected to the driver."""
+    (a spark_python_models.CollectMeter) counts what the Python models collected to the driver.
+    `exclude`: dbt selectors the two dbt builds leave out (resource_type:test: the models only)."""
     engine = _target_type(target, dbt_options)
     if engine not in ENGINES:
         raise EngineBuildError(f"target {target} is a {engine} target: this builds on {' or '.join(ENGINES)}")
@@ -98,7 +99,7 @@ def build(target: str, dbt_options: Sequence[str] = (), log: Callable[[str], Non
         warnings.filterwarnings("ignore", message="Failed to set spark.sql.catalogImplementation")
     source_registry.write(ROOT)  # what make does before dbt: the registry macro from the sources' YAML
     options = ["--target", target, *dbt_options]
-    selection = step_args(engine)
+    selection = step_args(engine, exclude)
     timings = {}
 
     started = time.perf_counter()

@@ -5,10 +5,14 @@ a merge keeps the id most records carry), so an incremental build and a fresh fu
 data may name a customer differently. The comparison maps every customer id to its customer's
 smallest source record id and every partner customer key to (partner, that record id), then
 requires every mart to hold the same rows. Timing columns (fit_seconds, loaded_at) are left out.
+Both warehouses are on the same engine: two DuckDB files, or two PostgreSQL databases read through
+a function that runs a query and returns a DataFrame.
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -17,20 +21,24 @@ import pandas as pd
 
 IGNORED_COLUMNS = {"fit_seconds", "iterations", "message", "loaded_at"}
 
+Reader = Callable[[str], pd.DataFrame]
 
-def _canonical_ids(con: duckdb.DuckDBPyConnection) -> tuple[dict, dict]:
-    customers = dict(con.sql("""
+
+def _canonical_ids(read: Reader) -> tuple[dict, dict]:
+    customers = dict(read("""
         select ids.customer_id, min(ids.customer_record_id)
         from intermediate.int_customer_ids as ids
         inner join intermediate.int_customer_components as current using (customer_record_id)
-        group by ids.customer_id""").fetchall())
-    keys = {key: f"{partner}:{customers[customer]}" for partner, customer, key in con.sql(
-        "select partner_id, customer_id, customer_key from intermediate.int_partner_customer_keys").fetchall()}
+        group by ids.customer_id""").itertuples(index=False, name=None))
+    # a customer id no current record carries (a stale id) stays as it is: a difference, not a KeyError
+    keys = {key: f"{partner}:{customers.get(customer, customer)}" for partner, customer, key in read(
+        "select partner_id, customer_id, customer_key from intermediate.int_partner_customer_keys"
+    ).itertuples(index=False, name=None)}
     return customers, keys
 
 
-def _table(con: duckdb.DuckDBPyConnection, table: str, customers: dict, keys: dict) -> pd.DataFrame:
-    frame = con.sql(f"select * from marts.{table}").df()
+def _table(read: Reader, table: str, customers: dict, keys: dict) -> pd.DataFrame:
+    frame = read(f"select * from marts.{table}")
     frame = frame.drop(columns=[c for c in frame.columns if c in IGNORED_COLUMNS])
     if "customer_id" in frame:
         frame["customer_id"] = frame["customer_id"].map(lambda v: customers.get(v, v) if isinstance(v, str) else v)
@@ -43,14 +51,21 @@ def _table(con: duckdb.DuckDBPyConnection, table: str, customers: dict, keys: di
     return frame.sort_values(list(frame.columns), kind="stable", na_position="first").reset_index(drop=True)
 
 
-def compare_marts(left: Path, right: Path) -> dict[str, str]:
-    """Differences per mart table ({} when every mart holds the same rows)."""
+def duckdb_reader(stack: contextlib.ExitStack, path: Path) -> Reader:
+    """Queries on a DuckDB file, opened read-only until `stack` closes."""
+    con = stack.enter_context(duckdb.connect(str(path), read_only=True))
+    return lambda sql: con.sql(sql).df()
+
+
+def compare_marts(left: Path | Reader, right: Path | Reader) -> dict[str, str]:
+    """Differences per mart table ({} when every mart holds the same rows); each side a DuckDB file
+    or a Reader."""
     differences: dict[str, str] = {}
-    with duckdb.connect(str(left), read_only=True) as a, duckdb.connect(str(right), read_only=True) as b:
-        tables = sorted(r[0] for r in a.sql(
-            "select table_name from information_schema.tables where table_schema = 'marts'").fetchall())
-        other = sorted(r[0] for r in b.sql(
-            "select table_name from information_schema.tables where table_schema = 'marts'").fetchall())
+    with contextlib.ExitStack() as stack:
+        a, b = (duckdb_reader(stack, side) if isinstance(side, Path) else side for side in (left, right))
+        list_marts = "select table_name from information_schema.tables where table_schema = 'marts'"
+        tables = sorted(a(list_marts)["table_name"])
+        other = sorted(b(list_marts)["table_name"])
         if tables != other:
             return {"(tables)": f"{tables} != {other}"}
         ids_a, keys_a = _canonical_ids(a)

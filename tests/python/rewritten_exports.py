@@ -39,7 +39,7 @@ def _json_lines(path: Path) -> list[tuple[str, dict | None]]:
     return lines
 
 
-def _ticket_tailor_candidates(raw: Path, raw_all: Path) -> list[dict]:
+def ticket_tailor_candidates(raw: Path, raw_all: Path) -> list[dict]:
     """Plain completed Ticket Tailor orders of the first extract that no later extract updates."""
     later = {str(order.get("id")) for _, order in _json_lines(raw_all / LATER_EXTRACTS[3]) if order}
     orders = [order for _, order in _json_lines(raw / TICKET_TAILOR) if isinstance(order, dict)]
@@ -57,7 +57,7 @@ def land_deleted_extract(raw: Path, raw_all: Path) -> dict[str, float | None]:
     """Day N's extra Ticket Tailor extract, deleted on day N+1: a later version of an old order (its
     total 10.00 higher) and a new order. Returns the gross amount each order_key has after the deletion
     (None: gone)."""
-    updated, copied = _ticket_tailor_candidates(raw, raw_all)[3:5]
+    updated, copied = ticket_tailor_candidates(raw, raw_all)[3:5]
     updated = {**updated, "total": updated["total"] + 1000, "_extracted_at": "2025-07-01T06:00:00Z"}
     new = {**copied, "id": "or_9900002", "_extracted_at": "2025-07-01T06:00:00Z"}
     (raw / TICKET_TAILOR_DELETED).write_text("".join(json.dumps(order) + "\n" for order in (updated, new)))
@@ -70,7 +70,7 @@ def rewrite_in_place(raw: Path, raw_all: Path) -> dict[str, float | None]:
     in each, one order's amount changed (the same _extracted_at), one order removed, one added. Returns
     the gross amount each touched order_key must have after the incremental run (None: gone)."""
     expected: dict[str, float | None] = {}
-    changed, removed, copied = _ticket_tailor_candidates(raw, raw_all)[:3]
+    changed, removed, copied = ticket_tailor_candidates(raw, raw_all)[:3]
     rewritten = []
     for line, order in _json_lines(raw / TICKET_TAILOR):
         if order == changed:

@@ -23,6 +23,7 @@ import duckdb
 import pytest
 
 from conftest import DbtCommandError, run_dbt
+from identity_bridges import merging_pair
 from mart_comparison import compare_marts
 from rewritten_exports import (LATER_EXTRACTS, TICKET_TAILOR_DELETED, gross_amounts, land_deleted_extract,
                                rewrite_in_place)
@@ -38,28 +39,10 @@ def _build(args: list[str], raw_dir: Path, duckdb_path: Path, monkeypatch) -> No
 
 
 def _merging_contact(duckdb_path: Path) -> dict:
-    """A Kajabi contact with the email of one existing customer and the phone of another, both of the
-    same first name (so neither identifier starts to look shared by several people)."""
+    """A Kajabi contact with the email of one existing customer and the phone of another
+    (identity_bridges.merging_pair)."""
     with duckdb.connect(str(duckdb_path), read_only=True) as con:
-        email, phone, first, second, name = con.sql("""
-            with links as (
-                select unpivoted.identifier_type, unpivoted.identifier_value, ids.customer_id,
-                    customers.first_name
-                from intermediate.int_customer_identifiers_unpivoted as unpivoted
-                inner join intermediate.int_customer_identifiers_classified as classified
-                    using (identifier_type, identifier_value)
-                inner join intermediate.int_customer_ids as ids using (customer_record_id)
-                inner join marts.dim_customers as customers using (customer_id)
-                where classified.is_link and classified.people_count = 1 and not classified.is_household_line
-            )
-            select emails.identifier_value, phones.identifier_value, emails.customer_id, phones.customer_id,
-                emails.first_name
-            from links as emails inner join links as phones
-                on emails.identifier_type = 'email' and phones.identifier_type = 'phone'
-                and emails.customer_id < phones.customer_id and emails.first_name = phones.first_name
-            order by 1, 2 limit 1""").fetchone()
-    # the first name alone: under another surname, with two phones behind the email, the email
-    # would be evidence of two people and the guard would refuse the bridge
+        email, phone, first, second, name = merging_pair(lambda sql: con.sql(sql).fetchall())
     return {"ID": "1849999999", "Name": f"{name}", "Email": email, "Phone Number": phone, "City": "",
             "State": "", "Country": "US", "Tags": "", "Subscribed": "false",
             "Created At": "2025-11-19 10:00:00 -0700", "Updated At": "2025-11-19 10:00:00 -0700",

@@ -33,7 +33,6 @@ import contextlib
 import json
 import os
 import shutil
-import tempfile
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -43,6 +42,7 @@ import pytest
 
 from conftest import PROJECT_DIR, DbtCommandError, environment, run_dbt
 from landing_accounting import count_file_rows
+from postgres_warehouses import database, make_readable, postgres_server, query
 from rewritten_exports import PAYPAL, TICKET_TAILOR, TICKET_TAILOR_DELETED, land_deleted_extract, rewrite_in_place
 
 SELECTION = ["--select", "+path:models/staging", "+audit_landing_files", "+audit_quarantined_rows",
@@ -222,51 +222,26 @@ def test_incremental_loads_equal_a_full_build_on_duckdb(demo_landing, tmp_path: 
 
 @pytest.mark.postgres
 def test_incremental_loads_equal_a_full_build_on_postgres(demo_landing, tmp_path: Path) -> None:
-    import pgserver
-    import psycopg2
     from dbt.cli.main import dbtRunner
 
-    from warehouse_tools.local_postgres import create_database
-    from warehouse_tools.local_postgres import environment as postgres_settings
-
     raw_all, _ = demo_landing
-    # the server reads the landing files as its own OS user: a folder it can read
-    readable = Path(tempfile.mkdtemp(prefix="landing-"))
-    readable.chmod(0o755)
-    (readable / "landing").mkdir(mode=0o755)
-    raw_dir = shutil.copytree(raw_all, readable / "landing" / "raw")
-    server = pgserver.get_server(tmp_path / "data", cleanup_mode="stop")
-    try:
+    with postgres_server(tmp_path) as (server, readable):
+        (readable / "landing").mkdir(mode=0o755)
+        raw_dir = shutil.copytree(raw_all, readable / "landing" / "raw")
         engines = []
-        for database in ("loaded_incrementally", "built_in_full"):
-            create_database(server, database)
-            settings = postgres_settings(server, tmp_path / "data", database)
+        for name in ("loaded_incrementally", "built_in_full"):
+            settings = database(server, tmp_path, name)
 
-            def run(args: list[str], settings=settings, database=database) -> None:
-                for folder, _, files in os.walk(raw_dir):
-                    os.chmod(folder, 0o755)
-                    for name in files:
-                        os.chmod(os.path.join(folder, name), 0o644)
+            def run(args: list[str], settings=settings, name=name) -> None:
+                make_readable(raw_dir)
                 with environment(**settings, RAW_DATA_DIR=str(raw_dir)):
                     result = dbtRunner().invoke([*args, "--target", "postgres", "--project-dir", str(PROJECT_DIR),
                                                  "--profiles-dir", str(PROJECT_DIR),
-                                                 "--target-path", str(tmp_path / database / "target"),
-                                                 "--log-path", str(tmp_path / database / "logs")])
+                                                 "--target-path", str(tmp_path / name / "target"),
+                                                 "--log-path", str(tmp_path / name / "logs")])
                 if not result.success:
                     raise DbtCommandError(f"dbt {' '.join(args)} on PostgreSQL failed: {result.exception!r}")
 
-            def query(sql: str, settings=settings) -> list[tuple]:
-                connection = psycopg2.connect(host=settings["POSTGRES_HOST"], port=settings["POSTGRES_PORT"],
-                                              user=settings["POSTGRES_USER"], dbname=settings["POSTGRES_DB"])
-                try:
-                    with connection.cursor() as cursor:
-                        cursor.execute(sql)
-                        return cursor.fetchall()
-                finally:
-                    connection.close()
-
-            engines.append(Engine(run, query, tmp_path / database / "logs" / "dbt.log"))
+            engines.append(Engine(run, lambda sql, settings=settings: query(settings, sql)[1],
+                                  tmp_path / name / "logs" / "dbt.log"))
         _load_one_after_another(*engines, raw_all, raw_dir)
-    finally:
-        server.cleanup()
-        shutil.rmtree(readable, ignore_errors=True)

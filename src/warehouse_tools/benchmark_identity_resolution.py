@@ -41,8 +41,9 @@ from warehouse_tools.progress_bar import StepProgress
 IDENTITY_SEEDS = ["blocklisted_identifiers", "identity_system_email_patterns", "identity_given_name_nicknames",
                   "identity_household_phone_prefixes"]
 STEPS = 5  # records written, seeds loaded, resolution models run, scipy end to end, scipy on the same edges
-RESOLUTION_MODELS = ["int_customer_identifiers_unioned", "int_customer_record_nodes",
-                     "int_customer_identifiers_unpivoted", "int_customer_identifiers_classified",
+RESOLUTION_MODELS = ["int_customer_identifiers_unioned", "int_customer_record_keys",
+                     "int_customer_identifiers_unpivoted", "int_customer_identifier_keys",
+                     "int_customer_identifiers_keyed", "int_customer_identifiers_classified",
                      "int_customer_identity_edges", "int_customer_components"]
 
 
@@ -105,15 +106,15 @@ def model_times(target_dir: Path) -> dict[str, float]:
     return {r["unique_id"].split(".")[-1]: r["execution_time"] for r in results}
 
 
-def scipy_labels(edges: dict, node_count: int = 0) -> tuple[int, np.ndarray]:
-    """scipy's connected components of the (record node, identifier node) edges, nodes numbered from 1.
+def scipy_labels(edges: dict, record_count: int) -> tuple[int, np.ndarray]:
+    """scipy's connected components of the (record_sk, identifier_sk) edges, both keys numbered from 1.
 
-    Returns the number of components and each node's component (node i at position i - 1), over at
-    least `node_count` nodes.
+    Records 1..record_count are nodes 0..record_count - 1, identifiers follow them. Returns the
+    number of components and each node's component.
     """
-    a = edges["record_node_id"].astype(np.int64) - 1
-    b = edges["identifier_node_id"].astype(np.int64) - 1
-    n = int(max(node_count, a.max(initial=0) + 1, b.max(initial=0) + 1))
+    a = edges["record_sk"].astype(np.int64) - 1
+    b = edges["identifier_sk"].astype(np.int64) - 1 + record_count
+    n = int(max(record_count, b.max(initial=-1) + 1))
     graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n)).tocsr()
     return connected_components(graph, directed=False)
 
@@ -121,20 +122,21 @@ def scipy_labels(edges: dict, node_count: int = 0) -> tuple[int, np.ndarray]:
 def scipy_components_model(db: Path) -> float:
     """Seconds scipy takes to do the components model's job end to end, on the same warehouse file.
 
-    The same input and output as int_customer_components: read the edges and the numbered records,
+    The same input and output as int_customer_components: read the edges and the record dictionary
+    (a full build numbers records 1..R in customer_record_id order),
     label the graph (scipy.sparse.csgraph.connected_components), name each component after its
     smallest record, and write (customer_record_id, component_id) as a table. The table is checked
     against the model's, so the two sides are known to have done the same work.
     """
     started = time.perf_counter()
     with duckdb.connect(str(db)) as con:
-        edges = con.execute("select record_node_id, identifier_node_id from intermediate.int_customer_identity_edges"
+        edges = con.execute("select record_sk, identifier_sk from intermediate.int_customer_identity_edges"
                             ).fetchnumpy()
-        nodes = con.execute("select record_node_id, customer_record_id from intermediate.int_customer_record_nodes "
-                            "order by record_node_id").arrow().read_all()
+        nodes = con.execute("select record_sk, customer_record_id from intermediate.int_customer_record_keys "
+                            "order by record_sk").arrow().read_all()
         record_count = nodes.num_rows
         _, labels = scipy_labels(edges, record_count)
-        record_labels = labels[:record_count]  # record node i + 1 at position i, in customer_record_id order
+        record_labels = labels[:record_count]  # record_sk i + 1 at position i, in customer_record_id order
         _, first = np.unique(record_labels, return_index=True)  # a component's first record is its smallest
         anchor = np.empty(labels.max() + 1, dtype=np.int64)
         anchor[record_labels[first]] = first
@@ -165,8 +167,9 @@ def bench(records: int, workdir: Path, progress=print) -> dict:
     dbt_vars = json.dumps({"identity_benchmark": True, "customer_record_models": ["int_customer_records__benchmark"]})
     run_dbt(["seed", "--quiet", "--select", *IDENTITY_SEEDS, "--vars", dbt_vars], db)
     progress("identity seeds loaded")
-    run_dbt(["run", "--quiet", "--select", "int_customer_records__benchmark+", "--exclude", "int_customer_ids+",
-             "dim_customers", "audit_identity_guarded_identifiers", "--vars", dbt_vars, "--threads", "1"], db)
+    # the resolution models alone (the order chain also sits downstream of the customer records)
+    run_dbt(["run", "--quiet", "--select", "int_customer_records__benchmark", *RESOLUTION_MODELS,
+             "--vars", dbt_vars, "--threads", "1"], db)
     times = model_times(db.parent / f"{db.stem}_dbt" / "target")
     progress("resolution models done: " + ", ".join(f"{m} {times[m]:.1f} s" for m in RESOLUTION_MODELS))
 
@@ -175,13 +178,13 @@ def bench(records: int, workdir: Path, progress=print) -> dict:
 
     t0 = time.perf_counter()
     with duckdb.connect(str(db), read_only=True) as con:
-        edges = con.execute("select record_node_id, identifier_node_id from intermediate.int_customer_identity_edges"
+        edges = con.execute("select record_sk, identifier_sk from intermediate.int_customer_identity_edges"
                             ).fetchnumpy()
         rounds, ours = con.execute("select max(propagation_rounds), count(distinct component_id) "
                                    "from intermediate.int_customer_components").fetchone()
-        record_nodes = con.execute("select count(*) from intermediate.int_customer_record_nodes").fetchone()[0]
+        record_nodes = con.execute("select count(*) from intermediate.int_customer_record_keys").fetchone()[0]
     t1 = time.perf_counter()
-    count, labels = scipy_labels(edges)
+    count, labels = scipy_labels(edges, record_nodes)
     t2 = time.perf_counter()
     # components over record nodes only (identifier nodes always sit in a record's component)
     scipy_components = len(np.unique(labels[:record_nodes]))
@@ -189,7 +192,7 @@ def bench(records: int, workdir: Path, progress=print) -> dict:
     progress(f"scipy: {count:,} components in {t2 - t1:.2f} s")
     resolution = sum(times[m] for m in RESOLUTION_MODELS[1:])
     return {
-        "records": records, "edges": len(edges["record_node_id"]), "customers": ours, "rounds": rounds,
+        "records": records, "edges": len(edges["record_sk"]), "customers": ours, "rounds": rounds,
         "components_model_s": times["int_customer_components"], "resolution_models_s": resolution,
         "scipy_s": t2 - t1, "scipy_with_read_s": t2 - t0, "scipy_end_to_end_s": scipy_end_to_end,
         "ratio_components": times["int_customer_components"] / (t2 - t1),

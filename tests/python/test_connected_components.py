@@ -133,14 +133,16 @@ def test_rounds_grow_with_the_logarithm_of_the_chain_length(labelled) -> None:
 
 def test_demo_partition_equals_scipy(demo_warehouse) -> None:
     with duckdb.connect(str(demo_warehouse.duckdb_path), read_only=True) as con:
-        edges = con.execute("select record_node_id, identifier_node_id from intermediate.int_customer_identity_edges"
+        edges = con.execute("select record_sk, identifier_sk from intermediate.int_customer_identity_edges"
                             ).fetchnumpy()
         records = con.execute("""
-            select nodes.record_node_id, components.component_id
+            select keys.record_sk, components.component_id
             from intermediate.int_customer_components as components
-            inner join intermediate.int_customer_record_nodes as nodes using (customer_record_id)
+            inner join intermediate.int_customer_record_keys as keys using (customer_record_id)
         """).fetchall()
-    reference = _scipy_labels(edges["record_node_id"], edges["identifier_node_id"])
+    # records and identifiers are numbered separately: identifiers go after every record for scipy
+    offset = int(max(node for node, _ in records)) + 1
+    reference = _scipy_labels(edges["record_sk"], edges["identifier_sk"] + offset)
     next_label = max(reference.values()) + 1
     ours = {}
     ref_records = {}

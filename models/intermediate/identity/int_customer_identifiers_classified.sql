@@ -21,7 +21,12 @@
 with
 
 identifiers as (
-    select * from {{ ref('int_customer_identifiers_unpivoted') }}
+    -- one row per (record, identifier), on integer keys
+    select * from {{ ref('int_customer_identifiers_keyed') }}
+),
+
+identifier_keys as (
+    select * from {{ ref('int_customer_identifier_keys') }}
 ),
 
 blocklist as (
@@ -36,12 +41,11 @@ household_prefixes as (
     select * from {{ ref('identity_household_phone_prefixes') }}
 ),
 
-stats as (
-    -- (record, type, value) is unique in identifiers: count(*) counts records. Most identifiers
+counts as (
+    -- (record, identifier) is unique in identifiers: count(*) counts records. Most identifiers
     -- sit under one name: min = max tells so, and only the others are counted exactly (below).
     select
-        identifier_type,
-        identifier_value,
+        identifier_sk,
         count(*) as record_count,
         min(given_name_key) as min_given_name_key,
         max(given_name_key) as max_given_name_key,
@@ -49,44 +53,48 @@ stats as (
         max(given_name_key || ' ' || surname_key) as max_full_name_key,
         {{ dbt.bool_or('is_secondary') }} as is_secondary_somewhere
     from identifiers
-    group by identifier_type, identifier_value
+    group by identifier_sk
+),
+
+stats as (
+    -- the identifier's type and value, read where the seeds are matched and a person reads them
+    select
+        counts.*,
+        identifier_keys.identifier_type,
+        identifier_keys.identifier_value
+    from counts
+    inner join identifier_keys on counts.identifier_sk = identifier_keys.identifier_sk
 ),
 
 several_names as (
-    select
-        identifier_type,
-        identifier_value
+    select identifier_sk
     from stats
     where min_given_name_key != max_given_name_key or min_full_name_key != max_full_name_key
 ),
 
 name_counts as (
     select
-        identifiers.identifier_type,
-        identifiers.identifier_value,
+        identifiers.identifier_sk,
         count(distinct identifiers.given_name_key) as given_name_count,
         count(distinct identifiers.given_name_key || ' ' || identifiers.surname_key) as full_name_count
     from several_names
-    inner join identifiers
-        on
-            several_names.identifier_type = identifiers.identifier_type
-            and several_names.identifier_value = identifiers.identifier_value
-    group by identifiers.identifier_type, identifiers.identifier_value
+    inner join identifiers on several_names.identifier_sk = identifiers.identifier_sk
+    group by identifiers.identifier_sk
 ),
 
 system_matches as (
     -- the first matching pattern of each system address (its reason goes to the audit)
     select
-        stats.identifier_value,
+        stats.identifier_sk,
         min(system_patterns.pattern) as pattern
     from stats
     inner join system_patterns
         on stats.identifier_type = 'email' and stats.identifier_value like system_patterns.pattern
-    group by stats.identifier_value
+    group by stats.identifier_sk
 ),
 
 household_lines as (
-    select distinct stats.identifier_value
+    select distinct stats.identifier_sk
     from stats
     inner join household_prefixes
         on
@@ -97,25 +105,26 @@ household_lines as (
 flags as (
     -- what the seeds say about an identifier, one row each (a single join onto every identifier)
     select
-        identifier_type,
-        identifier_value,
+        identifier_sk,
         max(blocklist_reason) as blocklist_reason,
         max(system_pattern) as system_pattern,
         max(system_reason) as system_reason,
         {{ dbt.bool_or('is_household_prefix') }} as is_household_prefix
     from (
         select
-            identifier_type,
-            identifier_value,
-            reason as blocklist_reason,
+            stats.identifier_sk,
+            blocklist.reason as blocklist_reason,
             cast(null as {{ dbt.type_string() }}) as system_pattern,
             cast(null as {{ dbt.type_string() }}) as system_reason,
             false as is_household_prefix
         from blocklist
+        inner join stats
+            on
+                blocklist.identifier_type = stats.identifier_type
+                and blocklist.identifier_value = stats.identifier_value
         union all
         select
-            'email' as identifier_type,
-            system_matches.identifier_value,
+            system_matches.identifier_sk,
             cast(null as {{ dbt.type_string() }}) as blocklist_reason,
             system_matches.pattern as system_pattern,
             system_patterns.reason as system_reason,
@@ -124,19 +133,19 @@ flags as (
         inner join system_patterns on system_matches.pattern = system_patterns.pattern
         union all
         select
-            'phone' as identifier_type,
-            identifier_value,
+            identifier_sk,
             cast(null as {{ dbt.type_string() }}) as blocklist_reason,
             cast(null as {{ dbt.type_string() }}) as system_pattern,
             cast(null as {{ dbt.type_string() }}) as system_reason,
             true as is_household_prefix
         from household_lines
     ) as seeded
-    group by identifier_type, identifier_value
+    group by identifier_sk
 ),
 
 guarded_by_list as (
     select
+        stats.identifier_sk,
         stats.identifier_type,
         stats.identifier_value,
         stats.record_count,
@@ -155,21 +164,13 @@ guarded_by_list as (
             and (stats.is_secondary_somewhere or coalesce(flags.is_household_prefix, false))
         ) as is_household_line
     from stats
-    left join flags
-        on
-            stats.identifier_type = flags.identifier_type
-            and stats.identifier_value = flags.identifier_value
-    left join name_counts
-        on
-            stats.identifier_type = name_counts.identifier_type
-            and stats.identifier_value = name_counts.identifier_value
+    left join flags on stats.identifier_sk = flags.identifier_sk
+    left join name_counts on stats.identifier_sk = name_counts.identifier_sk
 ),
 
 candidates as (
     -- identifiers whose people count may depend on the other kind: count it for those alone
-    select
-        identifier_type,
-        identifier_value
+    select identifier_sk
     from guarded_by_list
     where
         identifier_type in ('email', 'phone')
@@ -182,25 +183,18 @@ other_kind as (
     -- for each candidate, the identifiers of the other kind on the same records that can tell
     -- people apart (placeholders and system addresses do not)
     select
-        identifiers.identifier_type,
-        identifiers.identifier_value,
-        count(distinct other.identifier_value) as other_identifier_count
+        identifiers.identifier_sk,
+        count(distinct other.identifier_sk) as other_identifier_count
     from candidates
-    inner join identifiers
-        on
-            candidates.identifier_type = identifiers.identifier_type
-            and candidates.identifier_value = identifiers.identifier_value
+    inner join identifiers on candidates.identifier_sk = identifiers.identifier_sk
     inner join identifiers as other
         on
-            identifiers.customer_record_id = other.customer_record_id
+            identifiers.record_sk = other.record_sk
             and other.identifier_type in ('email', 'phone')
             and identifiers.identifier_type != other.identifier_type
-    left join flags as other_flags
-        on
-            other.identifier_type = other_flags.identifier_type
-            and other.identifier_value = other_flags.identifier_value
+    left join flags as other_flags on other.identifier_sk = other_flags.identifier_sk
     where other_flags.blocklist_reason is null and other_flags.system_pattern is null
-    group by identifiers.identifier_type, identifiers.identifier_value
+    group by identifiers.identifier_sk
 ),
 
 counted as (
@@ -208,10 +202,7 @@ counted as (
         guarded_by_list.*,
         coalesce(other_kind.other_identifier_count, 0) as other_identifier_count
     from guarded_by_list
-    left join other_kind
-        on
-            guarded_by_list.identifier_type = other_kind.identifier_type
-            and guarded_by_list.identifier_value = other_kind.identifier_value
+    left join other_kind on guarded_by_list.identifier_sk = other_kind.identifier_sk
 ),
 
 people as (
@@ -231,6 +222,7 @@ people as (
 final as (
     select
         {{ surrogate_key(['identifier_type', 'identifier_value']) }} as identifier_id,
+        identifier_sk,
         identifier_type,
         identifier_value,
         case

@@ -184,9 +184,13 @@ def test_postgres_incremental_run_reloads_files_rewritten_in_place(postgres_buil
     before, _ = fct_orders()
     after_deletion = land_deleted_extract(raw_dir, raw_dir)
     _run_order_chain("postgres", postgres_build["work_dir"], raw_dir, settings)
+    # new orders only: the customer totals recompute the affected customers (no orders left anyone)
+    assert _customer_totals_off_by(settings) == (0, 2)
     expected = rewrite_in_place(raw_dir, raw_dir) | after_deletion
     (raw_dir / TICKET_TAILOR_DELETED).unlink()
     _run_order_chain("postgres", postgres_build["work_dir"], raw_dir, settings)
+    # orders removed: the count no longer balances and every customer is recomputed
+    assert _customer_totals_off_by(settings) == (0, 1)
     after, batches = fct_orders()
     assert {key: after.get(order_sk(key)) for key in expected} == expected
     # the build's batch and the second run's (it reloaded or deleted every row the first run loaded):
@@ -196,12 +200,46 @@ def test_postgres_incremental_run_reloads_files_rewritten_in_place(postgres_buil
     assert len(after) == len(before)
 
 
+def _customer_totals_off_by(settings: dict) -> tuple[int, int]:
+    """Rows of intermediate.int_customer_order_totals that differ from the same sums written here over
+    int_orders_identified (EXCEPT ALL both ways), and how many run stamps its customers carry."""
+    import psycopg2
+
+    connection = psycopg2.connect(host=settings["POSTGRES_HOST"], port=settings["POSTGRES_PORT"],
+                                  user=settings["POSTGRES_USER"], dbname=settings["POSTGRES_DB"])
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("""
+                with expected as (
+                    select customer_id, count(*) as order_rows,
+                        sum(case when transaction_type = 'sale' then 1 else 0 end) as orders,
+                        sum(case when is_paid then 1 else 0 end) as paid_orders,
+                        coalesce(sum(case when counts_toward_revenue then net_amount_reporting end), 0) as spent,
+                        min(ordered_at) as first_order_at,
+                        max(case when is_paid then ordered_at end) as last_paid_order_at
+                    from intermediate.int_orders_identified where customer_id is not null group by customer_id
+                ),
+                actual as (
+                    select customer_id, order_rows, orders, paid_orders, total_spent_reporting, first_order_at,
+                        last_paid_order_at
+                    from intermediate.int_customer_order_totals
+                )
+                select
+                    (select count(*) from ((select * from expected except all select * from actual)
+                        union all (select * from actual except all select * from expected)) as differing),
+                    (select count(distinct loaded_at) from intermediate.int_customer_order_totals)""")
+            return cursor.fetchone()
+    finally:
+        connection.close()
+
+
 def _run_order_chain(target: str, work_dir: Path, raw_dir: Path, settings: dict) -> None:
     from conftest import DbtCommandError
     from dbt.cli.main import dbtRunner
 
     with _environment(**settings, RAW_DATA_DIR=str(raw_dir)):
-        result = dbtRunner().invoke(["run", "--target", target, "--select", "+fct_orders", "--project-dir",
+        result = dbtRunner().invoke(["run", "--target", target, "--select", "+fct_orders",
+                                     "+int_customer_order_totals", "--project-dir",
                                      str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR), *_dbt_options(work_dir)])
     if not result.success:
         raise DbtCommandError(f"incremental run on {target} failed: {result.exception!r}")

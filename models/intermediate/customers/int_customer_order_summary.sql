@@ -1,31 +1,33 @@
 {#-
-    Per customer with at least one order on or before the as-of date (macro as_of_date): paid
-    orders, spend and timing, the inputs of RFM, lifecycle segments and customer value.
-    A paid order is fct_orders.is_paid; spend is the net of every row that counts toward revenue
-    (refund transactions subtract), in the reporting currency.
+    Per customer with at least one order on or before the as-of date (macro as_of_date): the totals
+    of int_customer_order_totals, average order value, and what the as-of date moves: days since
+    the last purchase, tenure and orders a year. Read from the per-customer totals, never from the
+    orders, when the as-of date is the default (the latest order: every order is on or before it).
+    An explicit var as_of_date may lie before later orders, which the totals include: then the
+    totals are summed again from the orders up to that date (a full scan, as a backfill costs).
 -#}
+-- depends_on: {{ ref('int_customer_order_totals') }}
+-- depends_on: {{ ref('int_orders_identified') }}
 with
 
+-- the linter renders both branches of the as-of date: no indent check in this part
+-- noqa: disable=LT02
+{% if var('as_of_date') -%}
 orders as (
     select * from {{ ref('int_orders_identified') }}
     -- an erased customer's orders are anonymous: they count in totals, not for any customer
     where order_date <= {{ as_of_date() }} and customer_id is not null
 ),
 
-summary as (
-    select
-        customer_id,
-        count(*) filter (where transaction_type = 'sale') as orders,
-        count(*) filter (where is_paid) as paid_orders,
-        coalesce(sum(ticket_count) filter (where is_paid), 0) as paid_tickets,
-        min(ordered_at) as first_order_at,
-        min(ordered_at) filter (where is_paid) as first_paid_order_at,
-        max(ordered_at) filter (where is_paid) as last_paid_order_at,
-        coalesce(sum(net_amount_reporting) filter (where counts_toward_revenue), 0) as total_spent_reporting,
-        coalesce(sum(net_amount_reporting) filter (where is_paid), 0) as paid_orders_net_reporting
-    from orders
-    group by customer_id
+totals as (
+    {{ customer_order_totals('orders') }}
 ),
+{%- else -%}
+totals as (
+    select * from {{ ref('int_customer_order_totals') }}
+),
+{%- endif %}
+-- noqa: enable=LT02
 
 final as (
     select
@@ -54,7 +56,7 @@ final as (
                     / cast(365 as {{ type_double() }})
                 )
         end as orders_per_year
-    from summary
+    from totals
 )
 
 select * from final

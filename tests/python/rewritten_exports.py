@@ -1,6 +1,7 @@
 """Order files rewritten in place under their own names, as a stranger's export tool does, and an
 extract that is deleted: the landing changes test_incremental (DuckDB) and test_engines (PostgreSQL)
-load incrementally. Each function returns the gross amount every order it touched must have in
+load incrementally; and the day N / day N+1 landing those tests and test_customer_order_totals start
+from (land_day_n, land_day_n_plus_1). Each function returns the gross amount every order it touched must have in
 fct_orders afterwards (None: no row), written from the files it wrote, not from the warehouse.
 """
 
@@ -11,9 +12,12 @@ import hashlib
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 
 import duckdb
+
+from identity_bridges import merging_pair
 
 # the demo's later extracts, which test_incremental lands on day N+1
 LATER_EXTRACTS = ["humanitix/orders_2025-07-14.jsonl", "kajabi/contacts_2025-11-12.csv",
@@ -21,6 +25,35 @@ LATER_EXTRACTS = ["humanitix/orders_2025-07-14.jsonl", "kajabi/contacts_2025-11-
 TICKET_TAILOR = "ticket_tailor/orders_2025-06-30.jsonl"
 TICKET_TAILOR_DELETED = "ticket_tailor/orders_2025-07-01.jsonl"
 PAYPAL = "paypal/activity_2025-07-01.csv"
+ERASURE_REQUESTS = "privacy/erasure_requests.csv"
+
+
+def land_day_n(raw_all: Path, day_n: Path) -> None:
+    """Day N in `day_n`: the demo landing `raw_all` without its later extracts and with no erasure request."""
+    shutil.copytree(raw_all, day_n)
+    for path in LATER_EXTRACTS:
+        (day_n / path).unlink()
+    requests = day_n / ERASURE_REQUESTS
+    requests.write_text(requests.read_text().splitlines()[0] + "\n")
+
+
+def land_day_n_plus_1(raw_all: Path, day_n: Path, duckdb_path: Path) -> tuple[str, str]:
+    """Day N+1 over day N: the later extracts, the erasure requests, and a new Kajabi contacts export
+    whose one contact holds the email of one customer of `duckdb_path` (the day-N warehouse) and the
+    phone of another (identity_bridges.merging_pair). Returns the two customers' ids."""
+    for path in LATER_EXTRACTS + [ERASURE_REQUESTS]:
+        shutil.copy(raw_all / path, day_n / path)
+    with duckdb.connect(str(duckdb_path), read_only=True) as con:
+        email, phone, first, second, name = merging_pair(lambda sql: con.sql(sql).fetchall())
+    contact = {"ID": "1849999999", "Name": f"{name}", "Email": email, "Phone Number": phone, "City": "",
+               "State": "", "Country": "US", "Tags": "", "Subscribed": "false",
+               "Created At": "2025-11-19 10:00:00 -0700", "Updated At": "2025-11-19 10:00:00 -0700",
+               "_extracted_at": "2025-11-20T07:00:00Z"}
+    with (day_n / "kajabi" / "contacts_2025-11-20.csv").open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(contact))
+        writer.writeheader()
+        writer.writerow(contact)
+    return first, second
 
 
 def order_sk(order_key: str) -> str:

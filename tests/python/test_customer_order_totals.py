@@ -13,16 +13,13 @@ totals of the orders up to it, checked against a sum written here from int_order
 
 from __future__ import annotations
 
-import csv
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from conftest import run_dbt
-from rewritten_exports import LATER_EXTRACTS
-from test_incremental import _merging_contact
+from rewritten_exports import LATER_EXTRACTS, land_day_n, land_day_n_plus_1
 
 SUMMARY = ["build", "--select", "+int_customer_order_summary", "+dim_customers",
            "--exclude", "resource_type:test", "resource_type:unit_test"]
@@ -88,11 +85,7 @@ def test_an_incremental_run_recomputes_the_affected_customers_only(demo_landing,
                                                                    monkeypatch) -> None:
     raw_all, _ = demo_landing
     day_n = tmp_path / "raw"
-    shutil.copytree(raw_all, day_n)
-    for path in LATER_EXTRACTS:
-        (day_n / path).unlink()
-    requests = day_n / "privacy" / "erasure_requests.csv"
-    requests.write_text(requests.read_text().splitlines()[0] + "\n")
+    land_day_n(raw_all, day_n)
     incremental = tmp_path / "incremental" / "demo.duckdb"
     incremental.parent.mkdir()
     _build(SUMMARY, day_n, incremental, monkeypatch)
@@ -101,14 +94,7 @@ def test_an_incremental_run_recomputes_the_affected_customers_only(demo_landing,
             "select customer_id from intermediate.int_customer_order_totals").fetchall()}
 
     # day N+1: later extracts, erasure requests, a contact merging two customers
-    for path in LATER_EXTRACTS + ["privacy/erasure_requests.csv"]:
-        shutil.copy(raw_all / path, day_n / path)
-    contact = _merging_contact(incremental)
-    first, second = contact.pop("_customers")
-    with (day_n / "kajabi" / "contacts_2025-11-20.csv").open("w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(contact))
-        writer.writeheader()
-        writer.writerow(contact)
+    first, second = land_day_n_plus_1(raw_all, day_n, incremental)
     _build(SUMMARY, day_n, incremental, monkeypatch)
     assert _differences(incremental, _full_build(day_n, tmp_path / "full", monkeypatch)) == {}
     recomputed, customers = _recomputed(incremental)

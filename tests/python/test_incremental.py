@@ -15,7 +15,6 @@ through their records, see mart_comparison).
 
 from __future__ import annotations
 
-import csv
 import shutil
 from pathlib import Path
 
@@ -23,10 +22,9 @@ import duckdb
 import pytest
 
 from conftest import DbtCommandError, run_dbt
-from identity_bridges import merging_pair
 from mart_comparison import compare_marts
-from rewritten_exports import (LATER_EXTRACTS, TICKET_TAILOR_DELETED, gross_amounts, land_deleted_extract,
-                               rewrite_in_place)
+from rewritten_exports import (TICKET_TAILOR_DELETED, gross_amounts, land_day_n, land_day_n_plus_1,
+                               land_deleted_extract, rewrite_in_place)
 
 MODELS_ONLY = ["build", "--exclude", "resource_type:test", "resource_type:unit_test"]
 
@@ -38,39 +36,17 @@ def _build(args: list[str], raw_dir: Path, duckdb_path: Path, monkeypatch) -> No
     run_dbt(args, duckdb_path)
 
 
-def _merging_contact(duckdb_path: Path) -> dict:
-    """A Kajabi contact with the email of one existing customer and the phone of another
-    (identity_bridges.merging_pair)."""
-    with duckdb.connect(str(duckdb_path), read_only=True) as con:
-        email, phone, first, second, name = merging_pair(lambda sql: con.sql(sql).fetchall())
-    return {"ID": "1849999999", "Name": f"{name}", "Email": email, "Phone Number": phone, "City": "",
-            "State": "", "Country": "US", "Tags": "", "Subscribed": "false",
-            "Created At": "2025-11-19 10:00:00 -0700", "Updated At": "2025-11-19 10:00:00 -0700",
-            "_extracted_at": "2025-11-20T07:00:00Z", "_customers": (first, second)}
-
-
 def test_an_incremental_run_gives_the_marts_of_a_full_build(demo_landing, tmp_path: Path, monkeypatch) -> None:
     raw_all, _ = demo_landing
     day_n = tmp_path / "raw"
-    shutil.copytree(raw_all, day_n)
-    for path in LATER_EXTRACTS:
-        (day_n / path).unlink()
-    requests = day_n / "privacy" / "erasure_requests.csv"
-    requests.write_text(requests.read_text().splitlines()[0] + "\n")
+    land_day_n(raw_all, day_n)
     after_deletion = land_deleted_extract(day_n, raw_all)
     incremental = tmp_path / "incremental" / "demo.duckdb"
     incremental.parent.mkdir()
     _build(MODELS_ONLY, day_n, incremental, monkeypatch)
 
     # day N+1 lands
-    for path in LATER_EXTRACTS + ["privacy/erasure_requests.csv"]:
-        shutil.copy(raw_all / path, day_n / path)
-    contact = _merging_contact(incremental)
-    first, second = contact.pop("_customers")
-    with (day_n / "kajabi" / "contacts_2025-11-20.csv").open("w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(contact))
-        writer.writeheader()
-        writer.writerow(contact)
+    first, second = land_day_n_plus_1(raw_all, day_n, incremental)
     expected = rewrite_in_place(day_n, raw_all) | after_deletion
     (day_n / TICKET_TAILOR_DELETED).unlink()
     with duckdb.connect(str(incremental), read_only=True) as con:

@@ -110,13 +110,29 @@ def _log_difference(log_hi, log_lo):
         return log_hi + np.log(-np.expm1(np.minimum(log_lo - log_hi, 0.0)))
 
 
-def _log_terms(params, x, t_x, T, fallback: bool = True):
+class _Tails:
+    """Where the tail G is needed: G depends on a customer's (x, u) only, for u = t_x and u = T, and
+    those pairs repeat far more than (x, t_x, T) rows do (ages and last purchases fall on the same
+    days: 218,933 rows at 1M customers need 26,848 pairs). G is evaluated once a pair; ``at_t_x`` and
+    ``at_T`` pick each row's two values out of them. Exact: the same function at the same points."""
+
+    def __init__(self, x, t_x, T):
+        pairs = np.concatenate([np.stack([x, t_x], axis=1), np.stack([x, T], axis=1)])
+        unique, inverse = np.unique(pairs, axis=0, return_inverse=True)
+        self.x, self.u = unique[:, 0], unique[:, 1]
+        inverse = inverse.ravel()
+        self.at_t_x, self.at_T = inverse[:x.size], inverse[x.size:]
+
+
+def _log_terms(params, x, t_x, T, fallback: bool = True, tails: _Tails | None = None):
     """(ln of the 'alive at T' term, ln of the 'died in (t_x, T)' term) of the likelihood bracket."""
     r, alpha, s, beta = params
-    k = r + x
-    alive = -k * np.log(alpha + T) - s * np.log(beta + T)
-    died = np.log(s) + _log_difference(_log_tail(k, s, alpha, beta, t_x, fallback),
-                                       _log_tail(k, s, alpha, beta, T, fallback))
+    x, t_x, T = np.broadcast_arrays(*(np.asarray(v, dtype=np.float64) for v in (x, t_x, T)))
+    if tails is None:
+        tails = _Tails(x.ravel(), t_x.ravel(), T.ravel())
+    log_tail = _log_tail(r + tails.x, s, alpha, beta, tails.u, fallback)
+    alive = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
+    died = np.log(s) + _log_difference(log_tail[tails.at_t_x], log_tail[tails.at_T]).reshape(x.shape)
     return alive, died
 
 
@@ -127,12 +143,13 @@ class _Summary:
         self.total_weight = float(self.w.sum())
         self.ux, code = np.unique(self.x, return_inverse=True)
         self.wx = np.bincount(code.ravel(), weights=self.w, minlength=self.ux.size)
+        self.tails = _Tails(self.x, self.t_x, self.T)
 
 
 def _value(theta, data: _Summary) -> float:
     r, alpha, s, beta = params = np.exp(theta)
     ll = dot(data.wx, gammaln(r + data.ux) - gammaln(r)) + data.total_weight * (r * np.log(alpha) + s * np.log(beta))
-    alive, died = _log_terms(params, data.x, data.t_x, data.T, fallback=False)
+    alive, died = _log_terms(params, data.x, data.t_x, data.T, fallback=False, tails=data.tails)
     with np.errstate(invalid="ignore"):
         value = float(ll + dot(data.w, np.logaddexp(alive, died)))
     # a value that is still not finite counts as infinitely unlikely: the optimiser backs off, and a

@@ -161,6 +161,19 @@ def test_pareto_nbd_log_likelihood_agrees_with_lifetimes(cdnow):
     assert ours == pytest.approx(theirs, rel=1e-10)
 
 
+def test_pareto_nbd_log_likelihood_on_repeated_days_agrees_with_lifetimes(cdnow):
+    """Ages and last purchases on whole weeks, as a warehouse's whole days are: the tail is evaluated
+    once per (x, u) pair and gathered back to the rows, and each row must still get its own value."""
+    T = np.ceil(cdnow["T"])
+    t_x = np.minimum(np.round(cdnow["t_x"]), T)
+    pairs = np.unique(np.concatenate([np.stack([cdnow["x"], t_x], 1), np.stack([cdnow["x"], T], 1)]), axis=0)
+    assert len(pairs) < len(T) / 2  # the case: pairs repeat across customers
+    theta = np.log([0.5, 9.0, 0.7, 12.0])
+    ours, _ = pareto_nbd.pareto_nbd_log_likelihood(theta, cdnow["x"], t_x, T)
+    theirs = -ParetoNBDFitter._negative_log_likelihood(np.exp(theta), cdnow["x"], t_x, T, np.ones_like(T), 0.0)
+    assert ours == pytest.approx(theirs, rel=1e-10)
+
+
 # --- independent checks of the closed forms ----------------------------------------------------
 
 

@@ -318,7 +318,7 @@ def _growth_deduplicated(params, t, x, T):
     return np.maximum(np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0), 0.0)
 
 
-def expected_purchases(fit: BgNbdFit, t, x, t_x, T) -> np.ndarray:
+def expected_purchases(fit: BgNbdFit, t, x, t_x, T, alive=None) -> np.ndarray:
     """Conditional expected repeat purchases in the next ``t`` time units, E[Y(t) | x, t_x, T]:
 
         (a+b+x-1)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; t/(alpha+T+t))]
@@ -327,12 +327,15 @@ def expected_purchases(fit: BgNbdFit, t, x, t_x, T) -> np.ndarray:
     with scipy.special.hyp2f1 (see _growth_at for the equivalent form evaluated). ``t`` is a scalar
     or an array broadcasting with the customers, in the fit's time unit (days in the warehouse:
     t=90 is the next 90 days). The result is finite and >= 0.
+    ``alive``: these customers' P(alive) (p_alive's result) when the caller has it already: a
+    caller evaluating many horizons for the same customers computes it once.
     """
     params = _params(fit)
     t, x, t_x, T = as_float_arrays(("t", "x", "t_x", "T"), t, x, t_x, T)
     _check_horizon(t)
     x, t_x, T = _check_prediction_inputs(x, t_x, T)
-    alive = np.where(x > 0, expit(-_log_dropout_odds(params, x, t_x, T)), 1.0)
+    if alive is None:
+        alive = np.where(x > 0, expit(-_log_dropout_odds(params, x, t_x, T)), 1.0)
     return _growth_deduplicated(params, t, x, T) * alive
 
 

@@ -45,9 +45,10 @@ def p_alive(fit, x, t_x, T) -> np.ndarray:
     return MODELS[model_name(fit)].p_alive(fit, x, t_x, T)
 
 
-def expected_purchases(fit, t, x, t_x, T) -> np.ndarray:
-    """E[repeat purchases in (T, T+t] | x, t_x, T] under the fit's model; ``t`` in the fit's unit."""
-    return MODELS[model_name(fit)].expected_purchases(fit, t, x, t_x, T)
+def expected_purchases(fit, t, x, t_x, T, alive=None) -> np.ndarray:
+    """E[repeat purchases in (T, T+t] | x, t_x, T] under the fit's model; ``t`` in the fit's unit.
+    ``alive``: p_alive's result for these customers, when the caller evaluates several horizons."""
+    return MODELS[model_name(fit)].expected_purchases(fit, t, x, t_x, T, alive=alive)
 
 
 def prob_no_purchase(fit, t, x, t_x, T) -> np.ndarray:

@@ -151,18 +151,22 @@ def p_alive(fit: MbgNbdFit, x, t_x, T) -> np.ndarray:
     return _alive(params, x, t_x, T)
 
 
-def expected_purchases(fit: MbgNbdFit, t, x, t_x, T) -> np.ndarray:
+def expected_purchases(fit: MbgNbdFit, t, x, t_x, T, alive=None) -> np.ndarray:
     """E[Y(t) | x, t_x, T], expected repeat purchases in the next ``t`` time units:
 
         (a+b+x)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x+1; a+b+x; t/(alpha+T+t))] P(alive)
 
     which is BG/NBD's bracket with b+1 in place of b (evaluated by the same guarded code). ``t`` in
-    the fit's unit; finite and >= 0."""
+    the fit's unit; finite and >= 0.
+    ``alive``: these customers' P(alive) (p_alive's result) when the caller has it already: a
+    caller evaluating many horizons for the same customers computes it once."""
     r, alpha, a, b = _params(fit)
     t, x, t_x, T = as_float_arrays(("t", "x", "t_x", "T"), t, x, t_x, T)
     _check_horizon(t)
     x, t_x, T = _check_prediction_inputs(x, t_x, T)
-    return _growth_deduplicated((r, alpha, a, b + 1.0), t, x, T) * _alive((r, alpha, a, b), x, t_x, T)
+    if alive is None:
+        alive = _alive((r, alpha, a, b), x, t_x, T)
+    return _growth_deduplicated((r, alpha, a, b + 1.0), t, x, T) * alive
 
 
 def prob_no_purchase(fit: MbgNbdFit, t, x, t_x, T) -> np.ndarray:

@@ -161,6 +161,19 @@ def test_pareto_nbd_log_likelihood_agrees_with_lifetimes(cdnow):
     assert ours == pytest.approx(theirs, rel=1e-10)
 
 
+@pytest.mark.parametrize("name", sorted(churn.MODELS))
+def test_expected_purchases_with_alive_given_is_the_same(fits, cdnow, name):
+    """The CLV and tracking models compute P(alive) once for many horizons and pass it in: the
+    result must be the function's own, to the bit (its values are checked against lifetimes above)."""
+    fit, (x, t_x, T) = fits[name], (cdnow["x"], cdnow["t_x"], cdnow["T"])
+    alive = churn.p_alive(fit, x, t_x, T)
+    for t in (1.0, 39.0, 200.0):
+        np.testing.assert_array_equal(churn.expected_purchases(fit, t, x, t_x, T, alive=alive),
+                                      churn.expected_purchases(fit, t, x, t_x, T))
+    assert not np.allclose(churn.expected_purchases(fit, 39.0, x, t_x, T, alive=alive / 2),
+                           churn.expected_purchases(fit, 39.0, x, t_x, T))
+
+
 def test_pareto_nbd_log_likelihood_on_repeated_days_agrees_with_lifetimes(cdnow):
     """Ages and last purchases on whole weeks, as a warehouse's whole days are: the tail is evaluated
     once per (x, u) pair and gathered back to the rows, and each row must still get its own value."""

@@ -45,10 +45,12 @@ def score(calibration: pd.DataFrame, params: dict) -> pd.DataFrame:
     for name, fit in params["models"]:
         if not len(x):
             continue
+        alive = churn.p_alive(fit, x, t_x, age)  # the same for every period: computed once
         for k in range(1, periods + 1):
             days = min(k * DAYS_PER_PERIOD, holdout_days)
+            purchases = churn.expected_purchases(fit, float(days), x, t_x, age, alive=alive)
             rows.append({"score_name": name, "period_number": k, "days_after_calibration": days,
-                         "predicted_cumulative_purchases": float(np.sum(churn.expected_purchases(fit, float(days), x, t_x, age)))})
+                         "predicted_cumulative_purchases": float(np.sum(purchases))})
     frame = pd.DataFrame(rows, columns=["score_name", "period_number", "days_after_calibration",
                                         "predicted_cumulative_purchases"])
     frame["score_name"] = frame["score_name"].astype(str)

@@ -58,8 +58,9 @@ def discounted_value(fit, value, x, t_x, age, months: int, monthly_rate: float) 
 
     total = np.zeros(x.shape)
     previous = np.zeros(x.shape)
+    alive = churn.p_alive(fit, x, t_x, age)  # the same for every month: computed once
     for k in range(1, months + 1):
-        current = churn.expected_purchases(fit, k * DAYS_PER_MONTH, x, t_x, age)
+        current = churn.expected_purchases(fit, k * DAYS_PER_MONTH, x, t_x, age, alive=alive)
         total += value * np.maximum(current - previous, 0.0) / (1.0 + monthly_rate) ** k
         previous = np.maximum(current, previous)
     return total
@@ -109,8 +110,9 @@ def score(summary: pd.DataFrame, params: dict) -> pd.DataFrame:
     out["p_alive"] = churn.p_alive(fit, x, t_x, age)
     out["p_no_purchase_in_horizon"] = mapping(churn.prob_no_purchase(fit, params["churn_days"], x, t_x, age),
                                               x, t_x, age)
-    out["expected_purchases_90d"] = churn.expected_purchases(fit, 90.0, x, t_x, age)
-    out["expected_purchases_365d"] = churn.expected_purchases(fit, 365.0, x, t_x, age)
+    alive = out["p_alive"].to_numpy()
+    out["expected_purchases_90d"] = churn.expected_purchases(fit, 90.0, x, t_x, age, alive=alive)
+    out["expected_purchases_365d"] = churn.expected_purchases(fit, 365.0, x, t_x, age, alive=alive)
     gamma_gamma = params["gamma_gamma"]
     if gamma_gamma is None:
         return out

@@ -14,7 +14,8 @@
     is what a full build on the same files gives (a record's rank depends on its own rows only):
       - record_hash: a hash of the raw row, what the conflict check compares (macro rank_versions);
       - raw_record: kept only on quarantined rows (the audit shows them), NULL on staged and
-        superseded rows, which keep their typed columns instead of a second copy of the landing text.
+        superseded rows, which keep their typed columns instead of a second copy of the landing text;
+      - loaded_at: the run that wrote the row (the batch data tests check on an incremental run).
 -#}
 {% macro ingest_landing_rows(record_key, newest_first) -%}
     {%- set body = caller() -%}
@@ -61,7 +62,7 @@
 
     ingested as (
         {% if columns is none -%}
-        select * from ranked
+        select *, {{ run_started_timestamp() }} as loaded_at from ranked
         {%- else -%}
         select
             {% for column in kept %}{{ column }},
@@ -70,7 +71,10 @@
             record_hash,
             source_file_fingerprint,
             quarantine_reason,
-            version_rank
+            version_rank,
+            -- the run that (re)wrote the row: new files' rows and the re-ranked versions of the records
+            -- they touch; tests on the batch check the latest (macros/tests_on_batch.sql)
+            {{ run_started_timestamp() }} as loaded_at
         from ranked
         {%- endif %}
     )

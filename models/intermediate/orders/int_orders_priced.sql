@@ -152,7 +152,9 @@ final as (
         -- the row's amounts belong in revenue: settled sales, refunded sales and refund transactions
         order_status in ('completed', 'partially_refunded', 'refunded') as counts_toward_revenue,
         extracted_at,
-        row_hash
+        row_hash,
+        -- the run that (re)priced the row: data tests check the latest batch (macros/tests_on_batch.sql)
+        {{ run_started_timestamp() }} as loaded_at
     from converted
 )
 

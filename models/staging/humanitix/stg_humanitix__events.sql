@@ -34,7 +34,9 @@ final as (
         created_at,
         updated_at,
         extracted_at,
-        source_file
+        source_file,
+        -- the base model's batch: data tests check the rows of its latest run (macros/tests_on_batch.sql)
+        loaded_at
     from events
 )
 

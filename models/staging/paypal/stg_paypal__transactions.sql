@@ -80,7 +80,9 @@ final as (
         transacted_at,
         extracted_at,
         source_file,
-        row_hash
+        row_hash,
+        -- the run that (re)loaded the row: data tests check the latest batch (macros/tests_on_batch.sql)
+        {{ run_started_timestamp() }} as loaded_at
     from typed
 )
 

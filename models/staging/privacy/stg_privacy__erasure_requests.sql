@@ -14,7 +14,9 @@ final as (
         identifier_raw,
         requested_at,
         extracted_at,
-        source_file
+        source_file,
+        -- the base model's batch: data tests check the rows of its latest run (macros/tests_on_batch.sql)
+        loaded_at
     from requests
 )
 

@@ -30,7 +30,9 @@ final as (
         starts_at,
         ends_at,
         extracted_at,
-        source_file
+        source_file,
+        -- the base model's batch: data tests check the rows of its latest run (macros/tests_on_batch.sql)
+        loaded_at
     from events
 )
 

@@ -72,7 +72,9 @@ final as (
         created_at,
         extracted_at,
         source_file,
-        row_hash
+        row_hash,
+        -- the run that (re)loaded the row: data tests check the latest batch (macros/tests_on_batch.sql)
+        {{ run_started_timestamp() }} as loaded_at
     from orders
 )
 

@@ -16,7 +16,9 @@ final as (
         amount,
         transaction_date,
         cast(transaction_date as timestamp) as transacted_at,
-        source_file
+        source_file,
+        -- the base model's batch: data tests check the rows of its latest run (macros/tests_on_batch.sql)
+        loaded_at
     from base
 )
 

@@ -22,7 +22,8 @@
       5. relabelled: the expanded records of this run and the records of the components the
          closure reached, each with its label.
     The records gone from this run are kept in the temporary table `removed` for the model's
-    post-hook (delete_removed_component_records).
+    post-hook (delete_removed_component_records). A table built before this (no labelled_at column)
+    stops the run with one line naming the command that rebuilds it.
 -#}
 {% macro relabel_touched_components(edges, records, previous=this) -%}
     {%- set touched = _cc_scratch(previous, 'touched') -%}
@@ -30,6 +31,12 @@
     {%- set expanded = _cc_scratch(previous, 'expanded') -%}
     {%- set members = _cc_scratch(previous, 'members') -%}
     {%- set relabelled = _cc_scratch(previous, 'relabelled') -%}
+    {%- if 'labelled_at' not in (adapter.get_columns_in_relation(previous) | map(attribute='name') | map('lower') | list) -%}
+        {{ exceptions.raise_compiler_error(
+            previous ~ ' was built before identity was incremental (it has no labelled_at column): rebuild it'
+            ~ ' once with dbt build --full-refresh --select int_customer_identity_edges+'
+        ) }}
+    {%- endif -%}
     {%- do connected_components_cleanup(previous) -%}
     {%- do run_query(_cc_create(removed,
         'select previous.record_sk from ' ~ previous ~ ' as previous'

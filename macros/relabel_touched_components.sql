@@ -31,7 +31,9 @@
     {%- set expanded = _cc_scratch(previous, 'expanded') -%}
     {%- set members = _cc_scratch(previous, 'members') -%}
     {%- set relabelled = _cc_scratch(previous, 'relabelled') -%}
-    {%- if 'labelled_at' not in (adapter.get_columns_in_relation(previous) | map(attribute='name') | map('lower') | list) -%}
+    {%- set previous_columns = adapter.get_columns_in_relation(previous)
+        | map(attribute='name') | map('lower') | list -%}
+    {%- if 'labelled_at' not in previous_columns -%}
         {{ exceptions.raise_compiler_error(
             previous ~ ' was built before identity was incremental (it has no labelled_at column): rebuild it'
             ~ ' once with dbt build --full-refresh --select int_customer_identity_edges+'

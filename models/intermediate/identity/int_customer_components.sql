@@ -50,9 +50,15 @@ records as (
 
 labels as (
     {% if components.relation -%}
-        select node_id, min_node_id from {{ components.relation }}
+        select
+            node_id,
+            min_node_id
+        from {{ components.relation }}
     {%- else -%}
-        select record_sk as node_id, record_sk as min_node_id from records
+        select
+            record_sk as node_id,
+            record_sk as min_node_id
+        from records
     {%- endif %}
 ),
 

@@ -46,15 +46,27 @@ current_edges as (
     ),
 
     added as (
-        select record_sk, identifier_sk from current_edges
+        select
+            record_sk,
+            identifier_sk
+        from current_edges
         except
-        select record_sk, identifier_sk from previous_edges
+        select
+            record_sk,
+            identifier_sk
+        from previous_edges
     ),
 
     removed as (
-        select record_sk, identifier_sk from previous_edges
+        select
+            record_sk,
+            identifier_sk
+        from previous_edges
         except
-        select record_sk, identifier_sk from current_edges
+        select
+            record_sk,
+            identifier_sk
+        from current_edges
     ),
 
     changed_records as (

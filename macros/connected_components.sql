@@ -28,18 +28,22 @@
     Returns {'relation': <table (node_id, min_node_id)>, 'rounds': <rounds run>}, the scratch
     tables named after the relation `scratch` (the calling model). Call it from a model at
     execution time; the model selects from the returned relation and drops the scratch tables in a
-    post-hook (connected_components_cleanup). The operation connected_components_into runs it
+    post-hook (connected_components_cleanup; cleanup=false skips the cleanup of leftovers at the
+    start, for a caller whose own scratch tables share the prefix). The operation connected_components_into runs it
     outside a model (tests, benchmarks). It stops with an error after var identity_max_rounds
     rounds rather than return a partition that has not converged.
 -#}
-{% macro connected_components(memberships, member, group_column, scratch=this) -%}
+{% macro connected_components(memberships, member, group_column, scratch=this, cleanup=true) -%}
     {%- set edges = '(select ' ~ member ~ ' as member_id, ' ~ group_column ~ ' as group_id from '
         ~ memberships ~ ')' -%}
     {%- set state = _cc_scratch(scratch, 'state') -%}
     {%- set next_state = _cc_scratch(scratch, 'next') -%}
     {%- set changed = _cc_scratch(scratch, 'changed') -%}
-    {#- left over by a run that failed (an engine without temporary tables keeps them) -#}
-    {%- do connected_components_cleanup(scratch) -%}
+    {#- left over by a run that failed (an engine without temporary tables keeps them); a caller that
+        made scratch tables of its own first (relabel_touched_components) cleans up itself -#}
+    {%- if cleanup -%}
+        {%- do connected_components_cleanup(scratch) -%}
+    {%- endif -%}
     {%- do run_query(_cc_round_sql(edges, none, state)) -%}
     {%- do run_query(_cc_create(changed, 'select node_id from ' ~ state ~ ' where min_node_id <> node_id')) -%}
     {%- set members = _cc_count(state) -%}
@@ -187,7 +191,7 @@
 -#}
 {% macro connected_components_cleanup(relation=this) -%}
     {%- if execute -%}
-        {%- for suffix in ['state', 'next', 'changed'] -%}
+        {%- for suffix in ['state', 'next', 'changed', 'touched', 'removed', 'expanded', 'members', 'relabelled'] -%}
             {%- do run_query('drop table if exists ' ~ _cc_scratch(relation, suffix)) -%}
         {%- endfor -%}
     {%- endif -%}

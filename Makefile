@@ -31,7 +31,7 @@ GENERATOR := src/warehouse_tools/generate_demo_data.py $(wildcard src/warehouse_
 SQL_PATHS := models tests/generic tests/reconciliation tests/customer_value tests/semantic tests/fixtures
 
 .PHONY: help registry build test lint data figures score validate summary publish docs bench-identity bench-generator bench-clv bench-build bench-spark \
-	install chromium lock clean build-spark build-postgres postgres-stop test-spark
+	install chromium lock clean build-spark build-postgres postgres-stop test-spark test-spark-extracts
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -153,6 +153,9 @@ test: install lint chromium ## run every test: lint, then pytest (the demo wareh
 
 test-spark: install ## build and test the demo warehouse on a Spark cluster the test starts (master, worker, Spark Connect on 127.0.0.1) and compare its marts with DuckDB's (several minutes)
 	$(PY) -m pytest -m spark
+
+test-spark-extracts: install ## five daily extracts loaded incrementally on Spark equal a full build there (six Spark builds, not in CI; FIVE_EXTRACTS_SPARK=cluster: on a cluster the test starts)
+	FIVE_EXTRACTS_SPARK=$(or $(FIVE_EXTRACTS_SPARK),1) $(PY) -m pytest -m spark tests/python/test_five_extracts.py
 
 lock: ## re-resolve requirements.txt into requirements.lock (needs the registry)
 	rm -rf /tmp/lock-venv && $(PYTHON) -m venv /tmp/lock-venv

@@ -1,17 +1,21 @@
 """Five days of landing, as a stranger's exports arrive: test_five_extracts loads them one after another.
 
 Day 1 is the demo landing data without its later extracts (rewritten_exports.LATER_EXTRACTS); it is
-built in full. Each later day lands dated files, none of them rewriting a file already landed:
+built in full. Each later day lands dated files; day 4 also rewrites two files in place and deletes one:
 
   day 2: the demo's later Humanitix orders and PayPal activity (later versions of earlier orders,
-         refunds among them), and a Ticket Tailor extract (JSON Lines) re-exporting a day-1 order with
-         a higher total: a late update;
+         refunds among them), a Ticket Tailor extract (JSON Lines) re-exporting a day-1 order with
+         a higher total: a late update; and another Ticket Tailor extract with a new order and a later
+         version of an old one, which day 4 deletes (rewritten_exports.land_deleted_extract);
   day 3: the demo's later Kajabi contacts, a Kajabi contacts file (Windows CSV, CRLF) whose one contact
          holds the email of one existing customer and the phone of another: the two merge; and a PayPal
          activity file (CRLF) refunding a day-1 payment;
   day 4: the demo's later Ticket Tailor orders (refunds and cancellations of old orders), and a Kajabi
          contact under another given name on the phone that alone joins two records of one customer:
          the phone is now shared by two people, the guard stops linking through it, the pair splits;
+         two order files day 1 loaded rewritten in place under their own names (a Ticket Tailor JSON
+         Lines file, a PayPal CSV with CRLF: an amount changed, an order removed, one added;
+         rewritten_exports.rewrite_in_place), and day 2's extra extract deleted;
   day 5: an erasure request (CRLF) for a customer with orders, and a Ticket Tailor extract refunding
          the order day 2 updated (an update of an update).
 
@@ -31,7 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from identity_bridges import Query, merging_pair, phone_joined_pair
-from rewritten_exports import LATER_EXTRACTS, PAYPAL, ticket_tailor_candidates
+from rewritten_exports import (LATER_EXTRACTS, PAYPAL, TICKET_TAILOR, TICKET_TAILOR_DELETED, json_lines,
+                               land_deleted_extract, rewrite_in_place, ticket_tailor_candidates)
 
 KAJABI_COLUMNS = ["ID", "Name", "Email", "Phone Number", "City", "State", "Country", "Tags", "Subscribed",
                   "Created At", "Updated At", "_extracted_at"]
@@ -47,10 +52,11 @@ DAYS = 5
 
 @dataclass
 class Landed:
-    """What a day landed that the marts must show (order keys with their gross amount and refund,
-    customer ids merged or split, the erased customer)."""
+    """What a day landed that the marts must show (order keys with their gross amount and refund, or
+    their gross amount alone, None for no row; customer ids merged or split, the erased customer)."""
     files: list[str] = field(default_factory=list)
     orders: dict[str, tuple[float, float]] = field(default_factory=dict)  # order_key: (gross, refund)
+    gross: dict[str, float | None] = field(default_factory=dict)  # order_key: gross, None: gone
     merged: tuple[str, str] | None = None
     split: tuple[str, str] | None = None  # the pair's two record ids
     erased: str | None = None  # a customer id
@@ -102,7 +108,9 @@ def _day_2(raw: Path, raw_all: Path, query: Query) -> Landed:
     first = ticket_tailor_candidates(raw, raw_all)[5]
     landed = _late_version(raw, raw_all, LATE_UPDATE, "2025-11-13T06:00:00Z",
                            subtotal=first["subtotal"] + 700, total=first["total"] + 700)
-    landed.files += later
+    land_deleted_extract(raw, raw_all)
+    landed.gross = _extra_extract_orders(raw, deleted=False)
+    landed.files += [*later, TICKET_TAILOR_DELETED]
     return landed
 
 
@@ -141,7 +149,20 @@ def _day_4(raw: Path, raw_all: Path, query: Query) -> Landed:
         f"select customer_record_id from intermediate.int_customer_ids where customer_id = '{customer}'")))
     _write_csv(raw / SPLITTING_CONTACT, KAJABI_COLUMNS,
                [_kajabi_contact("1849999998", "Quillon Other", "quillon.other@gmail.com", phone, "2025-11-16")])
-    return Landed([LATER_EXTRACTS[3], SPLITTING_CONTACT], split=pair)
+    gross = _extra_extract_orders(raw, deleted=True) | rewrite_in_place(raw, raw_all)
+    (raw / TICKET_TAILOR_DELETED).unlink()
+    return Landed([LATER_EXTRACTS[3], SPLITTING_CONTACT], gross=gross, split=pair)
+
+
+def _extra_extract_orders(raw: Path, deleted: bool) -> dict[str, float | None]:
+    """The gross amount of each order of day 2's extra extract as fct_orders must show it: the
+    extract's while it is landed; once it is deleted, the day-1 file's (None: the new order, gone)."""
+    orders = [order for _, order in json_lines(raw / TICKET_TAILOR_DELETED)]
+    day_1 = {order.get("id"): order for _, order in json_lines(raw / TICKET_TAILOR) if isinstance(order, dict)}
+    if deleted:
+        orders = [day_1.get(order["id"], {"id": order["id"]}) for order in orders]
+    return {f"ticket_tailor__orders:{order['id']}": order["total"] / 100 if "total" in order else None
+            for order in orders}
 
 
 def _day_5(raw: Path, raw_all: Path, query: Query) -> Landed:

@@ -1,6 +1,6 @@
 """Landing records that change identity resolution, found in a warehouse already built (`query`: the
-engine's SQL, portable between DuckDB and PostgreSQL): test_incremental and test_five_extracts land
-them as new contacts.
+engine's SQL, portable between DuckDB, PostgreSQL and Spark): test_customer_order_totals and
+test_five_extracts land them as new contacts.
 """
 
 from __future__ import annotations

@@ -6,7 +6,9 @@ data may name a customer differently. The comparison maps every customer id to i
 smallest source record id and every partner customer key to (partner, that record id), then
 requires every mart to hold the same rows. Timing columns (fit_seconds, loaded_at) are left out.
 Both warehouses are on the same engine: two DuckDB files, or two PostgreSQL databases read through
-a function that runs a query and returns a DataFrame.
+a function that runs a query and returns a DataFrame. A Spark warehouse is compared as a DuckDB copy
+of what the comparison reads (`copy_spark_warehouse`): one Spark Connect server holds one catalog, so
+the two Spark warehouses are built one after the other and each is copied out before the next.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import numpy as np
 import pandas as pd
 
 IGNORED_COLUMNS = {"fit_seconds", "iterations", "message", "loaded_at"}
+# the intermediate tables the comparison reads besides the marts (customer ids through their records)
+IDENTITY_TABLES = ("int_customer_ids", "int_customer_components", "int_partner_customer_keys")
 
 Reader = Callable[[str], pd.DataFrame]
 
@@ -49,6 +53,20 @@ def _table(read: Reader, table: str, customers: dict, keys: dict) -> pd.DataFram
             if frame[column].dropna().map(lambda v: type(v).__name__ == "Decimal").any():
                 frame[column] = frame[column].astype(float)
     return frame.sort_values(list(frame.columns), kind="stable", na_position="first").reset_index(drop=True)
+
+
+def copy_spark_warehouse(spark, path: Path) -> Path:
+    """Every table of Spark's schema `marts` (listed by its catalog: Spark has no information_schema)
+    and the identity tables, copied through Arrow into a new DuckDB file `path`, for compare_marts."""
+    tables = [("marts", row.tableName) for row in spark.sql("show tables in marts").collect() if not row.isTemporary]
+    tables += [("intermediate", table) for table in IDENTITY_TABLES]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(path)) as con:
+        for schema, table in tables:
+            data = spark.table(f"{schema}.{table}").toArrow()  # noqa: F841  (DuckDB reads the local name)
+            con.sql(f"create schema if not exists {schema}")
+            con.sql(f"create table {schema}.{table} as select * from data")
+    return path
 
 
 def duckdb_reader(stack: contextlib.ExitStack, path: Path) -> Reader:

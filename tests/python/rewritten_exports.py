@@ -1,6 +1,6 @@
 """Order files rewritten in place under their own names, as a stranger's export tool does, and an
-extract that is deleted: the landing changes test_incremental (DuckDB) and test_engines (PostgreSQL)
-load incrementally; and the day N / day N+1 landing those tests and test_customer_order_totals start
+extract that is deleted: the landing changes test_five_extracts (day 4, every engine) and test_engines
+(PostgreSQL) load incrementally; and the day N / day N+1 landing test_customer_order_totals starts
 from (land_day_n, land_day_n_plus_1). Each function returns the gross amount every order it touched must have in
 fct_orders afterwards (None: no row), written from the files it wrote, not from the warehouse.
 """
@@ -19,7 +19,7 @@ import duckdb
 
 from identity_bridges import merging_pair
 
-# the demo's later extracts, which test_incremental lands on day N+1
+# the demo's later extracts, which land_day_n leaves out and land_day_n_plus_1 lands
 LATER_EXTRACTS = ["humanitix/orders_2025-07-14.jsonl", "kajabi/contacts_2025-11-12.csv",
                   "paypal/activity_2025-11-12.csv", "ticket_tailor/orders_2025-11-15.jsonl"]
 TICKET_TAILOR = "ticket_tailor/orders_2025-06-30.jsonl"
@@ -60,7 +60,7 @@ def order_sk(order_key: str) -> str:
     return hashlib.md5(order_key.encode()).hexdigest()
 
 
-def _json_lines(path: Path) -> list[tuple[str, dict | None]]:
+def json_lines(path: Path) -> list[tuple[str, dict | None]]:
     """Each line of a JSON Lines file with its object (None for a line that is not one: the demo's
     landing holds malformed lines on purpose)."""
     lines = []
@@ -74,8 +74,8 @@ def _json_lines(path: Path) -> list[tuple[str, dict | None]]:
 
 def ticket_tailor_candidates(raw: Path, raw_all: Path) -> list[dict]:
     """Plain completed Ticket Tailor orders of the first extract that no later extract updates."""
-    later = {str(order.get("id")) for _, order in _json_lines(raw_all / LATER_EXTRACTS[3]) if order}
-    orders = [order for _, order in _json_lines(raw / TICKET_TAILOR) if isinstance(order, dict)]
+    later = {str(order.get("id")) for _, order in json_lines(raw_all / LATER_EXTRACTS[3]) if order}
+    orders = [order for _, order in json_lines(raw / TICKET_TAILOR) if isinstance(order, dict)]
     counts: dict[str, int] = {}
     for order in orders:
         counts[str(order.get("id"))] = counts.get(str(order.get("id")), 0) + 1
@@ -105,7 +105,7 @@ def rewrite_in_place(raw: Path, raw_all: Path) -> dict[str, float | None]:
     expected: dict[str, float | None] = {}
     changed, removed, copied = ticket_tailor_candidates(raw, raw_all)[:3]
     rewritten = []
-    for line, order in _json_lines(raw / TICKET_TAILOR):
+    for line, order in json_lines(raw / TICKET_TAILOR):
         if order == changed:
             line = json.dumps({**order, "subtotal": order["subtotal"] + 500, "total": order["total"] + 500})
         if order != removed:
@@ -121,7 +121,10 @@ def rewrite_in_place(raw: Path, raw_all: Path) -> dict[str, float | None]:
         header, rows = reader.fieldnames, list(reader)
     with (raw_all / LATER_EXTRACTS[2]).open(newline="") as fh:
         later = {row["Transaction ID"] for row in csv.DictReader(fh)}
-    referenced = {row["Reference Txn ID"] for row in rows}
+    referenced = set()  # payments a refund landed in any PayPal file names
+    for path in raw.glob("paypal/activity_*.csv"):
+        with path.open(newline="") as fh:
+            referenced |= {row["Reference Txn ID"] for row in csv.DictReader(fh)}
     counts: dict[str, int] = {}
     for row in rows:
         counts[row["Transaction ID"].strip()] = counts.get(row["Transaction ID"].strip(), 0) + 1

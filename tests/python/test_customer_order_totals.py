@@ -1,8 +1,8 @@
 """The per-customer order totals are recomputed for the affected customers only, and give what a
 full build gives.
 
-Day N: the demo landing data without its later extracts and with no erasure request (as in
-test_incremental). Day N+1: the later extracts (new orders, later versions of old ones), the erasure
+Day N: the demo landing data without its later extracts and with no erasure request
+(rewritten_exports.land_day_n). Day N+1: the later extracts (new orders, later versions of old ones), the erasure
 requests, and a Kajabi contact that merges two customers who already had ids. The incremental run
 must give int_customer_order_totals and int_customer_order_summary row for row as a full build does
 on day N+1, while recomputing only the customers those changes touch (its loaded_at): the merged

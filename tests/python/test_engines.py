@@ -161,7 +161,7 @@ def test_postgres_incremental_run_keeps_every_customer_id(postgres_build):
 def test_postgres_incremental_run_reloads_files_rewritten_in_place(postgres_build):
     """Order files rewritten in place under their own names (an amount changed, an order removed, one
     added) and a deleted extract reach fct_orders on an incremental run on PostgreSQL too: the
-    anti-joins on row_hash and the post-hooks that delete (docs/orders.md). test_incremental compares
+    anti-joins on row_hash and the post-hooks that delete (docs/orders.md). test_five_extracts compares
     the same changes with a full build on DuckDB."""
     import psycopg2
 

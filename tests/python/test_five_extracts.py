@@ -9,15 +9,20 @@ the erased customer gone), and after the last day (every day with FIVE_EXTRACTS_
 mart must equal, row for row, a full build on that day's landing folder (mart_comparison: customer
 ids compared through their records).
 
-On DuckDB, and on PostgreSQL (a server the test starts, as test_engines does; the dbt Python models
-run on the driver, src/warehouse_tools/build_on_engine.py).
+On DuckDB; on PostgreSQL (a server the test starts, as test_engines does; the dbt Python models
+run on the driver, src/warehouse_tools/build_on_engine.py); and on Spark (in this process, or a
+cluster the test starts, reached through Spark Connect as in make test-spark; both warehouses in its
+one catalog, one after the other, each copied to a DuckDB file for the comparison:
+mart_comparison.copy_spark_warehouse). On DuckDB the tests on the batch are checked on the day-5
+warehouses (a fault in an older batch unseen by an incremental run's tests, seen by a full run's).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,9 +30,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from conftest import environment, run_dbt
+from conftest import DbtCommandError, environment, run_dbt
 from five_day_history import DAYS, Landed, Query, land_day, land_day_1
-from mart_comparison import Reader, compare_marts
+from mart_comparison import Reader, compare_marts, copy_spark_warehouse
 from postgres_warehouses import database, make_readable, postgres_server, query
 from rewritten_exports import order_sk
 
@@ -57,6 +62,12 @@ def _check_day(day: int, query: Query, landed: Landed) -> None:
         found = {by_sk[sk]: (float(gross), float(refund)) for sk, gross, refund in query(
             f"select order_sk, gross_amount, refund_amount from marts.fct_orders where order_sk in ({keys})")}
         assert found == landed.orders, day
+    if landed.gross:
+        by_sk = {order_sk(key): key for key in landed.gross}
+        keys = ", ".join(f"'{sk}'" for sk in by_sk)
+        found = {by_sk[sk]: float(gross) for sk, gross in query(
+            f"select order_sk, gross_amount from marts.fct_orders where order_sk in ({keys})")}
+        assert {key: found.get(key) for key in landed.gross} == landed.gross, day
     if landed.merged:
         ids = "', '".join(landed.merged)
         [(survivors,)] = query(f"select count(distinct customer_id) from intermediate.int_customer_ids "
@@ -118,8 +129,33 @@ def test_five_daily_extracts_loaded_incrementally_equal_a_full_build_on_duckdb(
     raw_all, _ = demo_landing
     raw = tmp_path / "landing" / "raw"
     monkeypatch.setenv("RAW_DATA_DIR", str(raw))
-    _load_five_days(raw_all, raw, _duckdb_warehouse(tmp_path / "incremental" / "demo.duckdb"),
+    incremental, full = tmp_path / "incremental" / "demo.duckdb", tmp_path / f"full_day_{DAYS}" / "demo.duckdb"
+    _load_five_days(raw_all, raw, _duckdb_warehouse(incremental),
                     lambda day: _duckdb_warehouse(tmp_path / f"full_day_{day}" / "demo.duckdb"))
+    _tests_see_the_batch(incremental, full)
+
+
+def _tests_see_the_batch(incremental: Path, full: Path) -> None:
+    """Tests on the batch (macros/tests_on_batch.sql): a full build loads fct_orders in one batch, each
+    incremental day adds a smaller one; a fault in an older batch is not seen by an incremental run's
+    tests, and is seen with tests_on_batch false (what --full-refresh does); a fault in the latest is seen."""
+    with duckdb.connect(str(full), read_only=True) as con:
+        assert con.sql("select count(distinct loaded_at) from marts.fct_orders").fetchone()[0] == 1
+    with duckdb.connect(str(incremental)) as con:
+        batches = con.sql("select loaded_at, count(*) from marts.fct_orders group by 1 order by 1").fetchall()
+        (older, older_rows), (latest, latest_rows) = batches[0], batches[-1]
+        assert len(batches) > 1 and 0 < latest_rows < older_rows
+        con.execute(f"""update marts.fct_orders set fx_rate_to_reporting = null
+                        where order_sk = (select min(order_sk) from marts.fct_orders where loaded_at = '{older}')""")
+    not_null = ["test", "--select", "not_null_fct_orders_fx_rate_to_reporting"]
+    run_dbt(not_null, incremental)
+    with pytest.raises(DbtCommandError, match="not_null_fct_orders_fx_rate_to_reporting"):
+        run_dbt([*not_null, "--vars", "{tests_on_batch: false}"], incremental)
+    with duckdb.connect(str(incremental)) as con:
+        con.execute(f"""update marts.fct_orders set fx_rate_to_reporting = null
+                        where order_sk = (select min(order_sk) from marts.fct_orders where loaded_at = '{latest}')""")
+    with pytest.raises(DbtCommandError, match="not_null_fct_orders_fx_rate_to_reporting"):
+        run_dbt(not_null, incremental)
 
 
 @pytest.mark.postgres
@@ -148,3 +184,59 @@ def test_five_daily_extracts_loaded_incrementally_equal_a_full_build_on_postgres
             return Warehouse(build_it, lambda sql: query(settings, sql)[1], marts)
 
         _load_five_days(raw_all, raw, warehouse("loaded_incrementally"), lambda day: warehouse(f"built_in_full_{day}"))
+
+
+@contextlib.contextmanager
+def _spark(work_dir: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    """(dbt target, environment) of a Spark for the test: in this process (FIVE_EXTRACTS_SPARK=1), or a
+    cluster it starts and reaches through Spark Connect as make test-spark does (FIVE_EXTRACTS_SPARK=cluster)."""
+    if os.environ.get("FIVE_EXTRACTS_SPARK") != "cluster":
+        yield "spark", {"SPARK_WORK_DIR": str(work_dir), "SPARK_LOCAL_IP": "127.0.0.1"}
+        return
+    from warehouse_tools.spark_cluster import running_cluster
+
+    with running_cluster(work_dir) as cluster:
+        yield "spark_connect", {"SPARK_REMOTE": cluster.remote, "SPARK_LOCAL_IP": "127.0.0.1"}
+
+
+@pytest.mark.spark
+@pytest.mark.skipif(os.environ.get("FIVE_EXTRACTS_SPARK") not in ("1", "cluster"),
+                    reason="six Spark builds, too long for make test-spark: make test-spark-extracts runs it")
+def test_five_daily_extracts_loaded_incrementally_equal_a_full_build_on_spark(demo_landing, tmp_path: Path) -> None:
+    from pyspark.sql import SparkSession
+
+    from warehouse_tools.build_on_engine import build
+
+    if EVERY_DAY:
+        pytest.fail("on Spark the full build replaces the incremental warehouse: compared after the last day only")
+    raw_all, _ = demo_landing
+    raw = tmp_path / "landing" / "raw"
+    options = ["--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")]
+    with _spark(tmp_path / "spark") as (target, settings), environment(**settings, RAW_DATA_DIR=str(raw)):
+
+        def query(sql: str) -> list[tuple]:
+            return [tuple(row) for row in SparkSession.builder.getOrCreate().sql(sql).collect()]
+
+        def build_it() -> None:
+            build(target, options, log=lambda _: None, exclude=NOT_TESTS)
+
+        incremental = Warehouse(build_it, query, tmp_path / "loaded_incrementally.duckdb")
+
+        def built_in_full(day: int) -> Warehouse:
+            """The incremental warehouse copied out, every schema dropped: a fresh full build, copied out too."""
+            copy_spark_warehouse(SparkSession.builder.getOrCreate(), incremental.marts)
+            for (schema,) in query("show databases"):
+                if schema != "default":
+                    query(f"drop database {schema} cascade")
+            copied = tmp_path / f"built_in_full_{day}.duckdb"
+
+            def build_full() -> None:
+                build_it()
+                copy_spark_warehouse(SparkSession.builder.getOrCreate(), copied)
+
+            return Warehouse(build_full, query, copied)
+
+        try:
+            _load_five_days(raw_all, raw, incremental, built_in_full)
+        finally:
+            SparkSession.builder.getOrCreate().stop()

@@ -3,7 +3,9 @@
     read from this table itself).
     - A component none of whose records had an id gets 'cus_' + 16 hex of md5(component_id),
       its smallest customer_record_id: the same input always gives the same ids, and data
-      unrelated to a customer never changes its id.
+      unrelated to a customer never changes its id. When another component keeps that very id
+      (a split moved the record it was derived from out of the part that kept it), the md5 of
+      component_id || ':split' instead, so no two customers share an id.
     - A component whose records carried one previous id keeps it.
     - When a run merges components that had different ids, the id carried by the most records
       survives (ties: the smaller id) and the others are absorbed; when a previous id ends up in
@@ -100,12 +102,21 @@ survivors as (
 final as (
     select
         joined.customer_record_id,
-        coalesce(survivors.customer_id, 'cus_' || left(md5(joined.component_id), 16)) as customer_id,
+        coalesce(
+            survivors.customer_id,
+            case
+                when taken.customer_id is null then 'cus_' || left(md5(joined.component_id), 16)
+                -- a split moved the record this id was derived from out of the part that kept the
+                -- id: the plain md5 would give two customers one id
+                else 'cus_' || left(md5(joined.component_id || ':split'), 16)
+            end
+        ) as customer_id,
         joined.previous_customer_id,
         joined.component_id,
         cast({{ dbt.current_timestamp() }} as timestamp) as assigned_at
     from joined
     left join survivors on joined.component_id = survivors.component_id
+    left join survivors as taken on 'cus_' || left(md5(joined.component_id), 16) = taken.customer_id
 )
 
 {% if overwrite -%}

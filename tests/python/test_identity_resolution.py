@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -258,3 +259,35 @@ def test_each_merged_customer_shows_the_kinds_of_evidence_that_merged_it(demo_wa
         """).fetchone()[0]
     assert merged == several > 0 and unexplained == 0
     assert with_key > 0 and key_linked >= 1
+
+
+def test_a_split_never_gives_two_customers_one_id(demo_warehouse, demo_landing, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A customer of three records or more whose id is the md5 of its smallest record splits so that
+    the smallest record is alone: the larger part keeps the id (most of its records), and the
+    smallest record's new component must not get the same md5 again. The split is made in the
+    components table of a copy of the demo warehouse, then int_customer_ids runs incrementally."""
+    monkeypatch.setenv("RAW_DATA_DIR", str(demo_landing[0]))
+    warehouse = tmp_path / "split.duckdb"
+    shutil.copy(demo_warehouse.duckdb_path, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        customer_id, smallest, second = con.execute("""
+            select customer_id, min(customer_record_id), list(customer_record_id order by customer_record_id)[2]
+            from intermediate.int_customer_ids
+            group by customer_id
+            having count(*) >= 3 and customer_id = 'cus_' || left(md5(min(customer_record_id)), 16)
+            order by customer_id limit 1
+        """).fetchone()
+        records = [r for (r,) in con.execute("select customer_record_id from intermediate.int_customer_ids "
+                                             "where customer_id = ? order by 1", [customer_id]).fetchall()]
+        con.execute("update intermediate.int_customer_components set component_id = ? "
+                    "where customer_record_id in (select unnest(?)) and customer_record_id != ?",
+                    [second, records, smallest])
+    run_dbt(["run", "--select", "int_customer_ids"], warehouse)
+    ids = _ids(warehouse)
+    assert all(ids[r] == customer_id for r in records if r != smallest)
+    assert ids[smallest] != customer_id
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        shared = con.execute("select customer_id from intermediate.int_customer_ids group by customer_id "
+                             "having count(distinct component_id) > 1").fetchall()
+    assert shared == []

@@ -202,6 +202,11 @@ def _log_dropout_odds(params, x, t_x, T):
     return np.log(a) - np.log(b + xs - 1) + (r + xs) * np.log1p((T - t_x) / (alpha + t_x))
 
 
+def _alive(params, x, t_x, T):
+    """P(alive) of checked inputs: the logistic of minus the dropout log-odds, exactly 1 where x = 0."""
+    return np.where(x > 0, expit(-_log_dropout_odds(params, x, t_x, T)), 1.0)
+
+
 def p_alive(fit: BgNbdFit, x, t_x, T) -> np.ndarray:
     """P(alive | x, t_x, T) = 1 / (1 + 1[x>0] a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)).
 
@@ -211,7 +216,7 @@ def p_alive(fit: BgNbdFit, x, t_x, T) -> np.ndarray:
     """
     params = _params(fit)
     x, t_x, T = _check_prediction_inputs(x, t_x, T)
-    return np.where(x > 0, expit(-_log_dropout_odds(params, x, t_x, T)), 1.0)
+    return _alive(params, x, t_x, T)
 
 
 def _form_direct(r, a, b, x, s):
@@ -335,7 +340,7 @@ def expected_purchases(fit: BgNbdFit, t, x, t_x, T, alive=None) -> np.ndarray:
     _check_horizon(t)
     x, t_x, T = _check_prediction_inputs(x, t_x, T)
     if alive is None:
-        alive = np.where(x > 0, expit(-_log_dropout_odds(params, x, t_x, T)), 1.0)
+        alive = _alive(params, x, t_x, T)
     return _growth_deduplicated(params, t, x, T) * alive
 
 
@@ -363,7 +368,7 @@ def prob_no_purchase(fit: BgNbdFit, t, x, t_x, T) -> np.ndarray:
     t, x, t_x, T = as_float_arrays(("t", "x", "t_x", "T"), t, x, t_x, T)
     _check_horizon(t)
     x, t_x, T = _check_prediction_inputs(x, t_x, T)
-    alive = np.where(x > 0, expit(-_log_dropout_odds((r, alpha, a, b), x, t_x, T)), 1.0)
+    alive = _alive((r, alpha, a, b), x, t_x, T)
     return np.clip(1.0 - alive * -np.expm1(_log_staying_quiet(r, alpha, x, T, t)), 0.0, 1.0)
 
 

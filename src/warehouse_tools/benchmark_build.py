@@ -63,10 +63,12 @@ def floor_seconds(raw: Path, parse: bool = False) -> tuple[float, int]:
             parts.append(f"select count(*) as n, sum(length(line)) as h from read_csv('{path}', columns = "
                          "{'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false, "
                          "auto_detect = false)")
+        elif path.suffix == ".csv" and parse:
+            parts.append(f"select count(*) as n, sum(hash(t)) as h from read_csv('{path}', header = true, "
+                         "ignore_errors = true) as t")
         elif path.suffix == ".csv":
-            text = ", all_varchar = true" if not parse else ", ignore_errors = true"
-            parts.append(f"select count(*) as n, sum({'hash(t)' if parse else 'length(cast(t as varchar))'}) as h "
-                         f"from read_csv('{path}', header = true{text}) as t")
+            parts.append(f"select count(*) as n, sum(length(cast(t as varchar))) as h from read_csv('{path}', "
+                         "all_varchar = true, header = true) as t")
     query = "select sum(n), sum(h) from (" + " union all ".join(parts) + ")"
     started = time.perf_counter()
     with duckdb.connect() as con:

@@ -9,8 +9,8 @@ For each size: the scale generator (`--scale`) writes landing data into a tempor
   2. `dbt build` (seeds, models, tests) into a new DuckDB file, as a child process, with its wall time
      and peak resident memory (os.wait4), and per-node times from dbt's run_results.json summed per
      layer (seeds, staging, audit, intermediate, marts, tests) with the heaviest models;
-  3. 1% new data: a new Kajabi transactions extract with 1% as many rows as the run has orders (new
-     transactions of existing customers), then `dbt build` again: the incremental run's wall time as a
+  3. 1% new data: the next day's Kajabi transactions extract, with 1% as many rows as the run has orders (new
+     transactions of existing customers, made the day after the newest order), then `dbt build` again: the incremental run's wall time as a
      fraction of the full build, its test node time (data tests check only the new batch where
      configured, docs/orders.md) and the node time of its base models (base_*: the landing files parsed,
      docs/sources.md "Ingest once").
@@ -33,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
@@ -122,8 +122,25 @@ def base_model_seconds(results: dict) -> float:
                if result["unique_id"].startswith("model.") and result["unique_id"].split(".")[-1].startswith("base_"))
 
 
-def add_one_percent(raw: Path, orders: int) -> int:
-    """A new Kajabi transactions extract: 1% of `orders` new transactions by existing customers."""
+def next_day(warehouse: Path, raw: Path) -> date:
+    """The day after the newest order: the build's latest order date (int_orders_identified), or the Kajabi
+    extracts' newest "Created At" when a `--select` build has no orders model."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        found = con.sql("select count(*) from information_schema.tables "
+                        "where table_name = 'int_orders_identified'").fetchone()[0]
+        if found:
+            return con.sql("select max(order_date) from intermediate.int_orders_identified").fetchone()[0] + timedelta(1)
+    newest = max(datetime.strptime(row["Created At"], KAJABI_TIME).date()
+                 for path in (raw / "kajabi").glob("transactions*.csv") for row in csv.DictReader(path.open(newline="")))
+    return newest + timedelta(1)
+
+
+KAJABI_TIME = "%Y-%m-%d %H:%M:%S %z"
+
+
+def add_one_percent(raw: Path, orders: int, day: date) -> int:
+    """A new Kajabi transactions extract: 1% of `orders` new transactions by existing customers, all made on
+    `day` (the next day's extract: rows of the first extract with new ids, at their own time of day)."""
     existing = sorted((raw / "kajabi").glob("transactions*.csv"))[0]
     with existing.open(newline="") as fh:
         reader = csv.DictReader(fh)
@@ -133,8 +150,10 @@ def add_one_percent(raw: Path, orders: int) -> int:
         writer = csv.DictWriter(fh, fieldnames=columns)
         writer.writeheader()
         for i, row in enumerate(rows):
-            row = dict(row, ID=f"9{i:011d}", _extracted_at="2026-01-01T00:00:00Z")
-            writer.writerow(row)
+            made = datetime.strptime(row["Created At"], KAJABI_TIME)
+            made = made.replace(year=day.year, month=day.month, day=day.day)
+            writer.writerow(dict(row, ID=f"9{i:011d}", _extracted_at=f"{day + timedelta(1):%Y-%m-%d}T00:00:00Z",
+                                 **{"Created At": made.strftime(KAJABI_TIME)}))
     return len(rows)
 
 
@@ -144,8 +163,8 @@ HEADER = """
 `warehouse benchmark-build`: the scale generator's landing data, `dbt build` (seeds, models,
 tests) as a child process; scan floor = DuckDB reading every landing file once in one query (lines, text);
 parse floor = the same with the JSON parsed and the CSV typed (x floor is the full build over each); layers from
-run_results.json (node times, which overlap on 2 threads); incremental = `dbt build` again after a
-new extract with 1% as many new transactions as orders; its tests = test node time of that run; its
+run_results.json (node times, which overlap on 2 threads); incremental = `dbt build` again after the
+next day's extract: 1% as many new transactions as orders, made the day after the newest order; its tests = test node time of that run; its
 base models = node time of the base_* models in that run (full build's in brackets). Checkout: {project}.{selection}
 
 | orders | landing rows | scan floor | parse floor | full build | x scan floor | x parse floor | rows/s | peak RSS | seeds | staging | audit | intermediate | marts | tests | heaviest models | +1% incremental | of full | its tests | its base models |
@@ -209,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
                   "them into typed columns", flush=True)
             build, peak, results = run_dbt(work / "raw", work / "warehouse.duckdb", work, "full", project, args.select)
             layers, heavy = per_layer(results)
-            added = add_one_percent(work / "raw", orders)
+            added = add_one_percent(work / "raw", orders, next_day(work / "warehouse.duckdb", work / "raw"))
             incremental, _, incremental_results = run_dbt(work / "raw", work / "warehouse.duckdb", work, "incremental",
                                                           project, args.select)
             incremental_tests = per_layer(incremental_results)[0]["test"]

@@ -13,7 +13,9 @@ For each size: the scale generator (`--scale`) writes landing data into a tempor
      transactions of existing customers, made the day after the newest order), then `dbt build` again: the incremental run's wall time as a
      fraction of the full build, its test node time (data tests check only the new batch where
      configured, docs/orders.md) and the node time of its base models (base_*: the landing files parsed,
-     docs/sources.md "Ingest once").
+     docs/sources.md "Ingest once"), and its heaviest models;
+  4. `dbt build` once more with nothing new: what any incremental run costs at least (dbt's work per node,
+     the tests, the customer scores at the as-of date).
 `--select` builds only part of the project both times (`--select +path:models/staging`: the base models and
 what they need, to time ingestion alone). `--project-dir` builds another checkout of the project with this script (main, to compare a branch with
 it: `git worktree add /tmp/main main`, then `--project-dir /tmp/main`).
@@ -165,21 +167,24 @@ tests) as a child process; scan floor = DuckDB reading every landing file once i
 parse floor = the same with the JSON parsed and the CSV typed (x floor is the full build over each); layers from
 run_results.json (node times, which overlap on 2 threads); incremental = `dbt build` again after the
 next day's extract: 1% as many new transactions as orders, made the day after the newest order; its tests = test node time of that run; its
-base models = node time of the base_* models in that run (full build's in brackets). Checkout: {project}.{selection}
+base models = node time of the base_* models in that run (full build's in brackets); rerun = `dbt build` once
+more with nothing new. Checkout: {project}.{selection}
 
-| orders | landing rows | scan floor | parse floor | full build | x scan floor | x parse floor | rows/s | peak RSS | seeds | staging | audit | intermediate | marts | tests | heaviest models | +1% incremental | of full | its tests | its base models |
-|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|
+| orders | landing rows | scan floor | parse floor | full build | x scan floor | x parse floor | rows/s | peak RSS | seeds | staging | audit | intermediate | marts | tests | heaviest models | +1% incremental | of full | its tests | its base models | its heaviest models | rerun, nothing new | of full |
+|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|---:|---:|
 """
 
 
 def table_row(r: dict) -> str:
     layer = r["layers"]
-    heavy = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in r["heavy"][:3])
+    heavy, incremental_heavy = (", ".join(f"{name} {seconds:.0f} s" for name, seconds in models[:3])
+                                for models in (r["heavy"], r["incremental_heavy"]))
     return (f"| {r['orders']:,} | {r['landing_rows']:,} | {r['floor']:.1f} s | {r['parse_floor']:.1f} s | "
             f"{r['build']:.0f} s | {r['build'] / r['floor']:.1f}x | {r['build'] / r['parse_floor']:.1f}x | {r['landing_rows'] / r['build']:,.0f} | {r['peak'] / 1024:.1f} GiB | "
             + " | ".join(f"{layer[k]:.0f} s" for k in LAYERS)
             + f" | {heavy} | {r['incremental']:.0f} s | {r['incremental'] / r['build']:.0%} | {r['incremental_tests']:.0f} s"
-            f" | {r['incremental_base']:.1f} s ({r['base']:.1f} s) |")
+            f" | {r['incremental_base']:.1f} s ({r['base']:.1f} s) | {incremental_heavy}"
+            f" | {r['rerun']:.0f} s | {r['rerun'] / r['build']:.0%} |")
 
 
 def growth_lines(smaller: dict, larger: dict, most: int = 5) -> list[str]:
@@ -231,11 +236,14 @@ def main(argv: list[str] | None = None) -> int:
             added = add_one_percent(work / "raw", orders, next_day(work / "warehouse.duckdb", work / "raw"))
             incremental, _, incremental_results = run_dbt(work / "raw", work / "warehouse.duckdb", work, "incremental",
                                                           project, args.select)
-            incremental_tests = per_layer(incremental_results)[0]["test"]
+            rerun, _, _ = run_dbt(work / "raw", work / "warehouse.duckdb", work, "rerun", project, args.select)
+            incremental_layers, incremental_heavy = per_layer(incremental_results)
+            incremental_tests = incremental_layers["test"]
             base, incremental_base = base_model_seconds(results), base_model_seconds(incremental_results)
             row = {"orders": orders, "landing_rows": landing_rows, "floor": floor, "parse_floor": parse_floor, "build": build, "peak": peak,
                    "layers": layers, "heavy": heavy, "incremental": incremental, "added": added,
-                   "incremental_tests": incremental_tests, "base": base, "incremental_base": incremental_base,
+                   "incremental_tests": incremental_tests, "incremental_heavy": incremental_heavy, "rerun": rerun,
+                   "base": base, "incremental_base": incremental_base,
                    "node_times": {r["unique_id"]: r["execution_time"] for r in results["results"]}}
             rows.append(row)
             line = table_row(row)
@@ -246,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{landing_rows / build:,.0f} landing rows/s; +{added:,} rows: incremental {incremental:.0f} s "
                   f"({incremental / build:.0%} of the full build), its tests {incremental_tests:.1f} s of node time "
                   f"(full build's {layers['test']:.1f} s), its base models {incremental_base:.1f} s "
-                  f"(full build's {base:.1f} s)", flush=True)
+                  f"(full build's {base:.1f} s); rerun with nothing new {rerun:.0f} s ({rerun / build:.0%})", flush=True)
         finally:
             if not args.keep:
                 shutil.rmtree(work, ignore_errors=True)

@@ -36,12 +36,14 @@ import sys
 import tempfile
 import time
 from datetime import date, datetime, timedelta, timezone
+from datetime import time as dt_time
 from pathlib import Path
 
 import duckdb
 
 from warehouse_tools import source_registry
 from warehouse_tools.project import ROOT
+from warehouse_tools.demo_data.kajabi import KAJABI_TIME
 from warehouse_tools.demo_data.scale import generate_scale
 
 DBT = ROOT / ".venv" / "bin" / "dbt"
@@ -132,9 +134,11 @@ def next_day(warehouse: Path, raw: Path) -> date:
                         "where table_name = 'int_orders_identified'").fetchone()[0]
         if found:
             return con.sql("select max(order_date) from intermediate.int_orders_identified").fetchone()[0] + timedelta(1)
-    newest = max(made.date() for path in (raw / "kajabi").glob("transactions*.csv")
-                 for row in csv.DictReader(path.open(newline="")) if (made := _kajabi_time(row["Created At"])))
-    return newest + timedelta(1)
+    days = []
+    for path in (raw / "kajabi").glob("transactions*.csv"):
+        with path.open(newline="") as fh:
+            days += [made.date() for row in csv.DictReader(fh) if (made := _kajabi_time(row["Created At"]))]
+    return max(days) + timedelta(1)
 
 
 def _kajabi_time(text: str) -> datetime | None:
@@ -143,9 +147,6 @@ def _kajabi_time(text: str) -> datetime | None:
         return datetime.strptime(text, KAJABI_TIME)
     except ValueError:
         return None
-
-
-KAJABI_TIME = "%Y-%m-%d %H:%M:%S %z"
 
 
 def add_one_percent(raw: Path, orders: int, day: date) -> int:
@@ -160,7 +161,7 @@ def add_one_percent(raw: Path, orders: int, day: date) -> int:
         writer = csv.DictWriter(fh, fieldnames=columns)
         writer.writeheader()
         for i, row in enumerate(rows):
-            made = (_kajabi_time(row["Created At"]) or datetime.strptime("2000-01-01 12:00:00 +0000", KAJABI_TIME))
+            made = _kajabi_time(row["Created At"]) or datetime.combine(day, dt_time(12), timezone.utc)
             made = made.replace(year=day.year, month=day.month, day=day.day)
             writer.writerow(dict(row, ID=f"9{i:011d}", _extracted_at=f"{day + timedelta(1):%Y-%m-%d}T00:00:00Z",
                                  **{"Created At": made.strftime(KAJABI_TIME)}))

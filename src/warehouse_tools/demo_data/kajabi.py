@@ -32,9 +32,13 @@ MAX_MONTHS = int((LAST_CHARGE - FIRST_CHARGE).days // MONTH_DAYS)
 MYSTERY_BUYERS = 95  # StarHouse Mysteries, bought once each
 
 
+# how Kajabi's exports write a time: local time with the account zone's offset
+KAJABI_TIME = "%Y-%m-%d %H:%M:%S %z"
+
+
 def kajabi_time(ts: datetime) -> str:
     """Kajabi writes local time with the offset of the account's zone (Denver, with summer time)."""
-    return ts.astimezone(DENVER).strftime("%Y-%m-%d %H:%M:%S %z")
+    return ts.astimezone(DENVER).strftime(KAJABI_TIME)
 
 
 def _offers(rng: np.random.Generator) -> list[dict]:
